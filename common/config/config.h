@@ -1,0 +1,29 @@
+/* Configuration from the environment only, through one table per binary. config_load validates every
+ * entry at start: a bad or missing value prints one line "<prog>: <NAME>: <reason>" to stderr and exits 2;
+ * "--help" prints the table (name, type, default, bounds, description; secrets shown as such) and exits 0. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum config_type {
+    CFG_STRING, /* target: const char ** (points into the environment or the default) */
+    CFG_INT,    /* target: int *, checked against [min, max] */
+    CFG_BOOL,   /* target: bool *; true/false/1/0/yes/no */
+    CFG_ENUM    /* target: const char **; value must be one of `choices` ("a|b|c") */
+} config_type;
+
+typedef struct config_var {
+    const char *name;     /* environment variable */
+    config_type type;
+    const char *def;      /* default text; NULL = required */
+    long min, max;        /* CFG_INT bounds */
+    const char *choices;  /* CFG_ENUM */
+    bool secret;          /* never printed (help shows "(secret)") */
+    const char *help;
+    void *target;
+} config_var;
+
+/* Load and validate every entry; exits on --help or error (see above). Unknown arguments are an error. */
+void config_load(const char *prog, config_var *table, size_t count, int argc, char **argv);
+/* Print the table (used by --help). */
+void config_print_help(const char *prog, const config_var *table, size_t count);

@@ -1,0 +1,11 @@
+/* The portfolio service's /v1 route table. Only rows of routes this service owns (api.md "Route
+ * ownership") belong here; the operational endpoints are appended by common/service. */
+#include "routes.h"
+
+#include "http/http.h"
+
+/* No /v1 route is served yet: every /v1 path answers 404 0484 from the router until the handlers of
+ * this service land. The single zero row only keeps the array non-empty (C has no empty arrays) and is
+ * never read because the count is 0. */
+const route_def portfolio_routes[] = {{0, NULL, NULL}};
+const size_t portfolio_routes_count = 0;
