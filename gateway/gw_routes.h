@@ -44,11 +44,11 @@ router *gw_routes_router(void);
 
 /* Outcome of gw_route_lookup. */
 typedef struct gw_lookup {
-    route_result result;      /* ROUTE_OK, ROUTE_NOT_FOUND or ROUTE_METHOD_NOT_ALLOWED */
-    const gw_target *target;  /* ROUTE_OK: where the request goes */
-    const char *tmpl;         /* OK and 405: the matched template */
-    unsigned allowed;         /* OK and 405: the template's method set (for Allow) */
-    size_t param_count;       /* ROUTE_OK: path parameters, decoded, in template order */
+    route_result result;     /* ROUTE_OK, ROUTE_NOT_FOUND or ROUTE_METHOD_NOT_ALLOWED */
+    const gw_target *target; /* ROUTE_OK: where the request goes */
+    const char *tmpl;        /* OK and 405: the matched template */
+    unsigned allowed;        /* OK and 405: the template's method set (for Allow) */
+    size_t param_count;      /* ROUTE_OK: path parameters, decoded, in template order */
     char param_names[ROUTER_MAX_PARAMS][32];
     char param_values[ROUTER_MAX_PARAMS][256]; /* truncated past 255 bytes */
 } gw_lookup;

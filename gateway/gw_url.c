@@ -14,8 +14,7 @@ static bool gw_url_host_char(char c)
 
 static bool gw_url_ipv6_char(char c)
 {
-    return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9') || c == ':' ||
-           c == '.';
+    return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9') || c == ':' || c == '.';
 }
 
 int gw_url_parse(const char *text, gw_url *out, const char **why)

@@ -8,9 +8,9 @@
 #define GW_HOST_MAX 255
 
 typedef struct gw_url {
-    char host[GW_HOST_MAX + 1];          /* name or address to connect to (IPv6 without brackets) */
-    int port;                            /* 1..65535 */
-    char authority[GW_HOST_MAX + 10];    /* Host header value: "host:port", IPv6 in brackets */
+    char host[GW_HOST_MAX + 1];       /* name or address to connect to (IPv6 without brackets) */
+    int port;                         /* 1..65535 */
+    char authority[GW_HOST_MAX + 10]; /* Host header value: "host:port", IPv6 in brackets */
 } gw_url;
 
 /* Parse `text` into *out. Returns 0, or -1 with a short reason in `why` (static text) when the value is

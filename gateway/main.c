@@ -113,7 +113,8 @@ int main(int argc, char **argv)
     static const char *const url_names[GW_UPSTREAM_COUNT] = {"ONBOARDING_URL", "PORTFOLIO_URL",
                                                              "TRANSACTION_URL"};
     config_var table[] = {
-        {"PORT", CFG_INT, "3000", 1, 65535, NULL, false, "HTTP listening port (the only public port)", &cfg.port},
+        {"PORT", CFG_INT, "3000", 1, 65535, NULL, false, "HTTP listening port (the only public port)",
+         &cfg.port},
         {"WORKERS", CFG_INT, "2", 1, 256, NULL, false, "worker threads, one event loop each", &cfg.workers},
         {"ONBOARDING_URL", CFG_STRING, "http://127.0.0.1:3001", 0, 0, NULL, false,
          "onboarding service, http://host:port", &cfg.urls[GW_ONBOARDING]},

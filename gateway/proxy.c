@@ -8,62 +8,11 @@
 #include <event2/keyvalq_struct.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
-#include <strings.h>
 
+#include "gw_headers.h"
 #include "gw_routes.h"
 #include "log/log.h"
 #include "upstream.h"
-
-/* RFC 9110 section 7.6.1 hop-by-hop fields, plus the ones the gateway sets itself (Host, the framing
- * headers recomputed for each hop, X-Request-Id) and Expect (the gateway already read the whole body). */
-static bool proxy_hop_by_hop(const char *name)
-{
-    static const char *const names[] = {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade",
-    };
-    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-        if (strcasecmp(name, names[i]) == 0)
-            return true;
-    }
-    return strncasecmp(name, "Proxy-", 6) == 0;
-}
-
-/* True when `name` is listed in a Connection header value ("close, X-Foo"): such fields are hop-by-hop
- * for this connection only. */
-static bool proxy_listed_in_connection(const char *connection, const char *name)
-{
-    size_t n = strlen(name);
-    const char *p = connection;
-    if (connection == NULL)
-        return false;
-    while (*p != '\0') {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        const char *start = p;
-        while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
-            p++;
-        if ((size_t)(p - start) == n && strncasecmp(start, name, n) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool proxy_skip_request_header(const char *name, const char *connection)
-{
-    return proxy_hop_by_hop(name) || strcasecmp(name, "Host") == 0 || strcasecmp(name, "Content-Length") == 0 ||
-           strcasecmp(name, "X-Request-Id") == 0 || strcasecmp(name, "Expect") == 0 ||
-           proxy_listed_in_connection(connection, name);
-}
-
-/* Content-Length and Content-Type are passed to the reply helper, which writes them (and X-Request-Id,
- * the same value the upstream echoed) itself. */
-static bool proxy_skip_response_header(const char *name, const char *connection)
-{
-    return proxy_hop_by_hop(name) || strcasecmp(name, "Content-Length") == 0 ||
-           strcasecmp(name, "Content-Type") == 0 || strcasecmp(name, "X-Request-Id") == 0 ||
-           proxy_listed_in_connection(connection, name);
-}
 
 static bool proxy_method(unsigned bit, enum evhttp_cmd_type *out)
 {
@@ -104,7 +53,7 @@ static void proxy_relay(http_request *r, struct evhttp_request *resp)
     const void *bytes = NULL;
 
     for (struct evkeyval *h = in->tqh_first; h != NULL; h = h->next.tqe_next) {
-        if (!proxy_skip_response_header(h->key, connection))
+        if (!gw_header_skip_response(h->key, connection))
             http_reply_set_header(r, h->key, h->value);
     }
     if (len > 0)
@@ -124,11 +73,10 @@ static void proxy_on_done(upstream_result res, struct evhttp_request *resp, void
         proxy_relay(r, resp);
         break;
     case UPSTREAM_UNREACHABLE:
-        log_warn("upstream %s unreachable for %s %s", owner, http_req_method_name(r), http_req_path(r));
+        /* The reply helper logs every 5xx with its message; the client only sees "internal error". */
         http_reply_error(r, ERR_SERVICE_UNAVAILABLE, "upstream %s unreachable", owner);
         break;
     case UPSTREAM_TIMEOUT:
-        log_warn("upstream %s timed out for %s %s", owner, http_req_method_name(r), http_req_path(r));
         http_reply_error(r, ERR_GATEWAY_TIMEOUT, "upstream %s timed out", owner);
         break;
     case UPSTREAM_ABORTED:
@@ -149,7 +97,7 @@ void proxy_handle(http_request *r)
     enum evhttp_cmd_type method = EVHTTP_REQ_GET;
     upstream_call *call = NULL;
     struct evkeyvalq *out = NULL;
-    const char *body = NULL;
+    struct evbuffer *body = evhttp_request_get_input_buffer(raw);
     size_t len = 0;
 
     if (t == NULL || t->local || uc == NULL || !proxy_method(http_req_method(r), &method)) {
@@ -159,19 +107,21 @@ void proxy_handle(http_request *r)
     call = upstream_call_new(uc, UPSTREAM_KIND_PROXY, t->upstream, proxy_on_done, r);
     out = upstream_call_headers(call);
     for (struct evkeyval *h = in->tqh_first; h != NULL; h = h->next.tqe_next) {
-        if (!proxy_skip_request_header(h->key, connection))
+        if (!gw_header_skip_request(h->key, connection))
             evhttp_add_header(out, h->key, h->value);
     }
     evhttp_add_header(out, "X-Request-Id", http_req_id(r));
 
-    body = http_req_body(r, &len);
-    /* libevent adds Content-Length only for POST and PUT; PATCH bodies need it too. */
+    /* The body moves to the upstream request without a copy (the server already enforced the size
+     * limit); nothing else reads it afterwards. libevent adds Content-Length only for POST and PUT, so
+     * it is always set here when there is a body or the method carries one. */
+    len = evbuffer_get_length(body);
     if (len > 0 || method == EVHTTP_REQ_POST || method == EVHTTP_REQ_PUT || method == EVHTTP_REQ_PATCH) {
         char clen[32];
         snprintf(clen, sizeof(clen), "%zu", len);
         evhttp_add_header(out, "Content-Length", clen);
         if (len > 0)
-            evbuffer_add(upstream_call_body(call), body, len);
+            evbuffer_add_buffer(upstream_call_body(call), body);
     }
     upstream_call_send(call, method, http_req_uri(r));
 }

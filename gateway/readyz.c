@@ -19,8 +19,8 @@ typedef struct readyz_ctx readyz_ctx;
 
 typedef struct readyz_probe {
     readyz_ctx *ctx;
-    bool answered;   /* a complete response arrived */
-    int status;      /* its HTTP status */
+    bool answered; /* a complete response arrived */
+    int status;    /* its HTTP status */
     int latency_ms;
     int64_t start_us;
 } readyz_probe;

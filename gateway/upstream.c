@@ -45,9 +45,9 @@ struct upstream_call {
     struct event *deadline;
     upstream_done_fn done;
     void *arg;
-    bool failed;                /* libevent reported an error before the final callback */
+    bool failed; /* libevent reported an error before the final callback */
     enum evhttp_request_error error;
-    bool finishing;             /* the outcome is decided; ignore late libevent callbacks */
+    bool finishing; /* the outcome is decided; ignore late libevent callbacks */
     upstream_call *prev, *next;
 };
 
@@ -200,7 +200,8 @@ static void upstream_on_response(struct evhttp_request *resp, void *arg)
     if (call->finishing)
         return;
     if (call->failed) {
-        upstream_finish(call, call->error == EVREQ_HTTP_TIMEOUT ? UPSTREAM_TIMEOUT : UPSTREAM_UNREACHABLE, NULL);
+        upstream_finish(call, call->error == EVREQ_HTTP_TIMEOUT ? UPSTREAM_TIMEOUT : UPSTREAM_UNREACHABLE,
+                        NULL);
         return;
     }
     if (resp == NULL || evhttp_request_get_response_code(resp) == 0) {
@@ -226,8 +227,8 @@ static void upstream_on_deadline(evutil_socket_t fd, short what, void *arg)
     upstream_finish(call, UPSTREAM_TIMEOUT, NULL);
 }
 
-upstream_call *upstream_call_new(upstream_client *c, upstream_kind kind, gw_upstream to, upstream_done_fn done,
-                                 void *arg)
+upstream_call *upstream_call_new(upstream_client *c, upstream_kind kind, gw_upstream to,
+                                 upstream_done_fn done, void *arg)
 {
     upstream_call *call = xcalloc(1, sizeof(*call));
     call->client = c;
@@ -235,8 +236,10 @@ upstream_call *upstream_call_new(upstream_client *c, upstream_kind kind, gw_upst
     call->done = done;
     call->arg = arg;
     call->req = evhttp_request_new(upstream_on_response, call);
-    if (call->req == NULL)
-        abort(); /* allocation failure: the x* convention */
+    if (call->req == NULL) {
+        log_error("upstream: out of memory"); /* the x* convention: exhaustion aborts */
+        abort();
+    }
     evhttp_request_set_error_cb(call->req, upstream_on_error);
     return call;
 }
@@ -274,8 +277,10 @@ void upstream_call_send(upstream_call *call, enum evhttp_cmd_type method, const 
         c->calls->prev = call;
     c->calls = call;
     call->deadline = evtimer_new(c->base, upstream_on_deadline, call);
-    if (call->deadline == NULL)
+    if (call->deadline == NULL) {
+        log_error("upstream: out of memory");
         abort();
+    }
     evtimer_add(call->deadline, &p->timeout);
 
     /* libevent may complete the call before this returns (a connect refused at once); after the call

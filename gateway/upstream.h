@@ -34,9 +34,10 @@ typedef void (*upstream_done_fn)(upstream_result res, struct evhttp_request *res
 typedef struct upstream_client upstream_client;
 typedef struct upstream_call upstream_call;
 
-/* One client per worker thread, bound to that thread's event base. `s` is copied. Returns NULL and logs
- * when libevent cannot create its resolver. Free with upstream_client_free (NULL accepted); pending calls
- * then complete with UPSTREAM_ABORTED. */
+/* One client per worker thread, bound to that thread's event base. `s` is copied. Never NULL (without an
+ * asynchronous resolver it logs a warning and libevent falls back to the system one). Free with
+ * upstream_client_free (NULL accepted) on the same thread; pending calls then complete with
+ * UPSTREAM_ABORTED. */
 upstream_client *upstream_client_new(struct event_base *base, const upstream_settings *s);
 void upstream_client_free(upstream_client *c);
 
@@ -45,8 +46,8 @@ const char *upstream_authority(const upstream_client *c, gw_upstream to);
 
 /* Prepare a request to `to`. Fill its headers and body, then hand it to upstream_call_send (always:
  * a prepared call must be sent). The call belongs to the client. */
-upstream_call *upstream_call_new(upstream_client *c, upstream_kind kind, gw_upstream to, upstream_done_fn done,
-                                 void *arg);
+upstream_call *upstream_call_new(upstream_client *c, upstream_kind kind, gw_upstream to,
+                                 upstream_done_fn done, void *arg);
 struct evkeyvalq *upstream_call_headers(upstream_call *call);
 struct evbuffer *upstream_call_body(upstream_call *call);
 /* Send on a pooled connection (an idle one, else a new one up to the pool size, else the least busy).

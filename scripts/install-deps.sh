@@ -37,9 +37,9 @@ if command -v dpkg-query >/dev/null 2>&1; then
       exit 1
     fi
     msg "installing missing Debian packages: ${MISSING[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends "${MISSING[@]}" </dev/null ||
+    export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
+    apt-get -o DPkg::Lock::Timeout=600 update -qq || die "apt-get update failed"
+    apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${MISSING[@]}" </dev/null ||
       die "apt-get install failed for: ${MISSING[*]}"
     mapfile -t STILL < <(missing_packages)
     [ "${#STILL[@]}" -eq 0 ] || die "still missing after apt-get install: ${STILL[*]}"

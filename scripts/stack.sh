@@ -16,7 +16,8 @@ REPO="$(cd "$SCRIPT_DIR/.." && pwd)"
 # shellcheck source=lib-common.sh
 . "$SCRIPT_DIR/lib-common.sh"
 
-STATE_DIR="$(midaz_abspath "${STATE_DIR:-$REPO/.run}")"
+# Canonical (symlinks resolved): it is compared with /proc/<pid>/cwd.
+STATE_DIR="$(realpath -m "${STATE_DIR:-$REPO/.run}")"
 BUILD_DIR="$(midaz_abspath "${BUILD_DIR:-$REPO/build}")"
 BIN_DIR="$BUILD_DIR/bin"
 KAFKA_VERSION=3.9.1
@@ -230,20 +231,22 @@ pid_file() { echo "$PID_DIR/$1.pid"; }
 # Prints the pid of the component when the process we started still runs.
 component_running() {
   if [ "$1" = postgres ]; then
-    local pid st
+    # The postmaster named by its own lock file, alive (not a zombie) and working in our data folder
+    # (a recycled pid, even another cluster's postmaster, has another working folder).
+    local pid
     [ -f "$PG_DATA/postmaster.pid" ] || return 1
     pid="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)" || return 1
-    [ -n "$pid" ] && st="$(proc_start_time "$pid")" || return 1
-    # The postmaster.pid of a crashed server may name a recycled pid: trust our pid file's start time.
-    if [ -f "$(pid_file postgres)" ]; then
-      pidfile_alive "$(pid_file postgres)" >/dev/null || return 1
-    else
-      grep -q postgres "/proc/$pid/cmdline" 2>/dev/null || return 1
-    fi
+    [ -n "$pid" ] && proc_start_time "$pid" >/dev/null || return 1
+    [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$PG_DATA" ] || return 1
     echo "$pid"
     return 0
   fi
   pidfile_alive "$(pid_file "$1")"
+}
+
+# A line in the log at each start, so that a log tail shows where this run begins.
+log_marker() { # <component> <log file>
+  printf '===== %s stack.sh: starting %s =====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" >>"$2"
 }
 
 # Starts a command detached from the terminal (its own session, so Ctrl-C in `run` reaches only this
@@ -252,6 +255,7 @@ spawn() { # <component> <log file> <command...>
   local comp="$1" log="$2" pid
   shift 2
   rm -f "$(pid_file "$comp")"
+  log_marker "$comp" "$log"
   # The child writes its own pid before exec, whether setsid forked or not.
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$comp").new" "$@" </dev/null >>"$log" 2>&1 9>&- &
   local i
@@ -262,7 +266,7 @@ spawn() { # <component> <log file> <command...>
   pid="$(cat "$(pid_file "$comp").new" 2>/dev/null || true)"
   rm -f "$(pid_file "$comp").new"
   [ -n "$pid" ] || die "could not start $comp"
-  # The exec has happened once /proc/<pid>/exe is no longer bash; the start time stays the same.
+  # The pid is the same before and after the exec, and so is its start time.
   pidfile_write "$(pid_file "$comp")" "$pid" || {
     log_tail "$TAIL_LINES" "$log"
     die "$comp exited at once"
@@ -370,6 +374,32 @@ pg_ready() {
   "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "${PORTS_OF[POSTGRES_PORT]}" -t 2 >/dev/null 2>&1
 }
 
+# True when a live process (zombies have no cwd) works inside the data folder: a postmaster or its
+# backends, which keep running briefly after the postmaster is killed.
+pg_data_in_use() {
+  local d
+  for d in /proc/[0-9]*; do
+    [ "$(readlink "$d/cwd" 2>/dev/null)" = "$PG_DATA" ] && return 0
+  done
+  return 1
+}
+
+# After a crash or kill -9, postmaster.pid may name a zombie or a recycled pid, which postgres takes
+# for a running server. Once nothing uses the data folder any more, such a lock file is stale.
+pg_clear_stale_lock() {
+  local lock="$PG_DATA/postmaster.pid" pid deadline
+  [ -f "$lock" ] || return 0
+  pid="$(head -n 1 "$lock" 2>/dev/null || true)"
+  [ -n "$pid" ] && [ -e "/proc/$pid" ] || return 0
+  deadline=$(($(now_s) + 30))
+  while pg_data_in_use; do
+    [ "$(now_s)" -lt "$deadline" ] || die "processes still use $PG_DATA although its postmaster is gone; stop them first"
+    sleep "$POLL"
+  done
+  msg "postgres: removing the stale lock files (pid $pid is not our postmaster)"
+  rm -f "$lock" "$(pg_sockdir)"/.s.PGSQL.*
+}
+
 start_postgres() {
   local bin sock log
   bin="$(pg_bindir)"
@@ -405,7 +435,9 @@ EOF
     return 0
   fi
   port_is_free "${PORTS_OF[POSTGRES_PORT]}" || die "postgres port ${PORTS_OF[POSTGRES_PORT]} is busy"
-  # A stale postmaster.pid (crash, kill -9) is removed by postgres itself when its pid is gone.
+  log_marker postgres "$log"
+  # A stale postmaster.pid whose pid is gone is removed by postgres itself; the other cases here.
+  pg_clear_stale_lock
   as_pg "$bin/pg_ctl" start -D "$PG_DATA" -l "$log" -w -t "$TIMEOUT" -s \
     -o "-c listen_addresses=127.0.0.1 -p ${PORTS_OF[POSTGRES_PORT]} -c unix_socket_directories='$sock' -c max_connections=200" \
     9>&- </dev/null >/dev/null 2>&1 || {
@@ -716,7 +748,7 @@ cmd_stop() {
 }
 
 # Foreground: up, then wait for Ctrl-C (or SIGTERM) and stop everything. A component that dies is
-# reported once; the others keep running.
+# reported once; the others keep running. Exits when everything was stopped from elsewhere.
 cmd_run() {
   STOPPING=0
   on_signal() {
@@ -738,16 +770,23 @@ cmd_run() {
   fi
   load_ports
   msg "running in the foreground; Ctrl-C stops everything (logs: $LOG_DIR)"
-  local c
+  local c any
   declare -A reported=()
   while :; do
+    any=0
     for c in "${COMPONENTS[@]}"; do
-      if [ -z "${reported[$c]:-}" ] && ! component_running "$c" >/dev/null; then
+      if component_running "$c" >/dev/null; then
+        any=1
+      elif [ -z "${reported[$c]:-}" ]; then
         reported[$c]=1
         msg "$c is no longer running; its log:"
         component_logs_tail "$c"
       fi
     done
+    if [ "$any" = 0 ]; then
+      msg "every component has stopped (stack.sh down?): exiting"
+      exit 0
+    fi
     sleep 1 &
     wait $! || true
   done

@@ -64,15 +64,6 @@ static void consumer_sleep(bus_consumer *bc, int ms)
     }
 }
 
-static void consumer_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    (void)rk;
-    if (level <= 3)
-        log_warn("kafka: %s: %s", fac, buf);
-    else
-        log_debug("kafka: %s: %s", fac, buf);
-}
-
 static db_status consumer_tx(db_conn *c, void *arg)
 {
     consumer_ctx *ctx = arg;
@@ -296,7 +287,7 @@ bus_consumer *bus_consumer_start(const bus_consumer_config *cfg)
         }
     }
     (void)rd_kafka_conf_set(conf, "log.connection.close", "false", errstr, sizeof(errstr));
-    rd_kafka_conf_set_log_cb(conf, consumer_log_cb);
+    rd_kafka_conf_set_log_cb(conf, bus_kafka_log_cb);
     bc->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
     if (!bc->rk) {
         log_error("bus: consumer: cannot create consumer: %s", errstr);

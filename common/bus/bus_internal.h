@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <librdkafka/rdkafka.h>
 
 #include "bus/bus.h"
 
@@ -68,6 +69,10 @@ size_t bus_delivered_prefix(const bus_delivery_state *states, size_t n);
 /* Fill the header fields of m from name/value pairs (NUL-terminated values; a repeated header keeps its
  * last value; unknown names are ignored). Fields without a header are set to NULL. */
 void bus_message_set_headers(bus_message *m, const bus_kv *headers, size_t n);
+
+/* librdkafka log callback shared by the producer and the consumer (rate-limited errors, rest at debug).
+ * Not pure: it logs. */
+void bus_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 
 /* "{1,2,3}": a PostgreSQL bigint[] literal of seqs (appended to sb). */
 void bus_seq_array_literal(strbuf *sb, const int64_t *seqs, size_t n);

@@ -172,10 +172,16 @@ static void relay_error_cb(rd_kafka_t *rk, int err, const char *reason, void *op
         log_debug("bus: relay: kafka: %s", rd_kafka_err2str((rd_kafka_resp_err_t)err));
 }
 
-static void bus_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+void bus_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
+    /* librdkafka repeats connection errors on every reconnect attempt; the relay and the consumer
+     * report outages themselves, so its errors are rate-limited and the rest goes to debug. */
+    static _Atomic int64_t next_us;
+    int64_t t = now_us();
+    int64_t due = atomic_load(&next_us);
+
     (void)rk;
-    if (level <= 3)
+    if (level <= 3 && t >= due && atomic_compare_exchange_strong(&next_us, &due, t + 10000000))
         log_warn("kafka: %s: %s", fac, buf);
     else
         log_debug("kafka: %s: %s", fac, buf);
@@ -329,8 +335,12 @@ cleanup:
 
 static void relay_lose_db(bus_relay *r, const char *why)
 {
-    if (atomic_exchange(&r->leader, false))
-        log_warn("bus: relay: leadership lost (%s)", why);
+    if (atomic_exchange(&r->leader, false)) {
+        if (relay_stopping(r))
+            log_info("bus: relay: leadership released");
+        else
+            log_warn("bus: relay: leadership lost (%s)", why);
+    }
     db_free(r->db);
     r->db = NULL;
     r->backend_pid = 0;

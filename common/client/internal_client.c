@@ -21,8 +21,8 @@ typedef struct internal_ctx {
     struct event_base *base;
     internal_response *out;
     internal_call_status status;
-    bool done;          /* the request callback ran */
-    bool deadline_hit;  /* our own timer fired first */
+    bool done;         /* the request callback ran */
+    bool deadline_hit; /* our own timer fired first */
     bool error_seen;
     enum evhttp_request_error error;
 } internal_ctx;
@@ -53,8 +53,8 @@ static void internal_on_response(struct evhttp_request *req, void *arg)
 
     ctx->done = true;
     if (code <= 0) {
-        ctx->status = (ctx->error_seen && ctx->error == EVREQ_HTTP_TIMEOUT) ? INTERNAL_TIMEOUT
-                                                                             : INTERNAL_UNREACHABLE;
+        ctx->status =
+            (ctx->error_seen && ctx->error == EVREQ_HTTP_TIMEOUT) ? INTERNAL_TIMEOUT : INTERNAL_UNREACHABLE;
     } else {
         struct evbuffer *in = evhttp_request_get_input_buffer(req);
         size_t len = in ? evbuffer_get_length(in) : 0;
@@ -96,8 +96,8 @@ static enum evhttp_cmd_type internal_method(const char *method)
 }
 
 internal_call_status internal_call(const char *method, const char *base_url, const char *path,
-                                   const char *request_id, const char *body, size_t body_len,
-                                   int timeout_ms, internal_response *out)
+                                   const char *request_id, const char *body, size_t body_len, int timeout_ms,
+                                   internal_response *out)
 {
     internal_ctx ctx = {0};
     struct evhttp_uri *uri = NULL;

@@ -16,7 +16,8 @@
 #define CONFIG_SHOW_MAX 64 /* longest piece of a bad value echoed in an error line */
 
 /* Print "<prog>: <name>: <reason>" and exit 2. */
-static void config_fail(const char *prog, const char *name, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void config_fail(const char *prog, const char *name, const char *fmt, ...)
+    PRINTF_LIKE(3, 4) __attribute__((noreturn));
 static void config_fail(const char *prog, const char *name, const char *fmt, ...)
 {
     strbuf sb = {0};
@@ -160,7 +161,6 @@ static void config_load_one(const char *prog, config_var *v)
         if (config_parse_long(value, &n) < 0 || n < lo || n > hi) {
             char *shown = config_show(v, value);
             config_fail(prog, v->name, "must be an integer between %ld and %ld, got %s", lo, hi, shown);
-            free(shown); /* not reached: config_fail exits */
         }
         *(int *)v->target = (int)n;
         return;
@@ -170,7 +170,6 @@ static void config_load_one(const char *prog, config_var *v)
         if (config_parse_bool(value, &b) < 0) {
             char *shown = config_show(v, value);
             config_fail(prog, v->name, "must be one of true, false, 1, 0, yes, no, got %s", shown);
-            free(shown);
         }
         *(bool *)v->target = b;
         return;
@@ -179,9 +178,7 @@ static void config_load_one(const char *prog, config_var *v)
         if (!config_enum_has(v->choices, value)) {
             char *shown = config_show(v, value);
             char *list = config_enum_list(v->choices);
-            config_fail(prog, v->name, "must be one of %s, got %s", list, shown);
-            free(list);
-            free(shown);
+            config_fail(prog, v->name, "must be one of %s, got %s", list, shown); /* exits */
         }
         *(const char **)v->target = value;
         return;

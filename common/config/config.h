@@ -7,7 +7,7 @@
 
 typedef enum config_type {
     CFG_STRING, /* target: const char ** (points into the environment or the default) */
-    CFG_INT,    /* target: int *, checked against [min, max] */
+    CFG_INT,    /* target: int *, checked against [min, max]; min == max == 0: any int */
     CFG_BOOL,   /* target: bool *; true/false/1/0/yes/no */
     CFG_ENUM    /* target: const char **; value must be one of `choices` ("a|b|c") */
 } config_type;
@@ -15,7 +15,7 @@ typedef enum config_type {
 typedef struct config_var {
     const char *name;     /* environment variable */
     config_type type;
-    const char *def;      /* default text; NULL = required */
+    const char *def;      /* default text; NULL = required (unset or empty is an error) */
     long min, max;        /* CFG_INT bounds */
     const char *choices;  /* CFG_ENUM */
     bool secret;          /* never printed (help shows "(secret)") */

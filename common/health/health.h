@@ -10,8 +10,8 @@ typedef enum health_state { HEALTH_UP, HEALTH_DOWN, HEALTH_SKIPPED } health_stat
 
 typedef struct health_check {
     health_state state;
-    int latency_ms;   /* < 0: omitted */
-    char error[128];  /* "" : omitted; short reason, no hosts or credentials */
+    int latency_ms;  /* < 0: omitted */
+    char error[128]; /* "" : omitted; short reason, no hosts or credentials */
 } health_check;
 
 /* Filled by the service for one /readyz request (runs on the worker thread, may block briefly). */

@@ -118,10 +118,13 @@ static void http_request_free(http_request *r)
     arena_free(r->arena); /* r lives in its own arena */
 }
 
-/* The client connection closed before the reply. libevent then detaches the unanswered request from
- * the connection and keeps it alive; the later reply frees it (evhttp_send on a detached request only
- * frees it), so an asynchronous handler can still reply normally: nothing leaks, nothing is used
- * after free. During evhttp_free at shutdown the request is freed with its connection instead. */
+/* The client connection closed before the reply (closecb set per request in http_on_request, cleared
+ * when the reply is sent). libevent 2.1 then detaches the unanswered request from the connection and
+ * keeps it alive; the later reply frees it (evhttp_send on a detached request only frees it), so an
+ * asynchronous handler still replies normally: nothing leaks, nothing is used after free. Usually
+ * evhttp does not read while a request is being answered, so a vanished client is only noticed when
+ * the reply is written, after which evhttp frees the request itself (we dropped r->req already).
+ * During evhttp_free at shutdown the request is freed with its connection instead. */
 static void http_on_close(struct evhttp_connection *evcon, void *arg)
 {
     http_request *r = arg;
@@ -514,6 +517,9 @@ static void http_pipeline(http_request *r)
     r->route->fn(r);
 }
 
+/* evhttp's general callback: every request that evhttp parsed arrives here. Requests evhttp refuses
+ * itself never do: an unknown method (501), a malformed request line or headers (400), headers over
+ * 64 KiB or a body over the 8 MiB cap (413); those answers are libevent's own HTML. */
 static void http_on_request(struct evhttp_request *req, void *arg)
 {
     http_worker *w = arg;
@@ -789,6 +795,11 @@ int http_server_run(http_server *s, int grace_ms)
         w->started = false;
         if (w->failed)
             rc = -1;
+    }
+    /* Every listener is gone: release the port now so a restarted process can bind it at once. */
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
     }
     log_info("%s stopped", s->service);
     return rc;

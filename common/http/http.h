@@ -49,7 +49,8 @@ typedef struct http_server_config {
 /* Bind and listen (so the port is taken when this returns). NULL on failure (logged). */
 http_server *http_server_new(const http_server_config *cfg);
 /* Start the workers and block until http_server_stop; then stop accepting, let in-flight requests
- * finish (up to grace_ms), join the workers. Returns 0. */
+ * finish (up to grace_ms), join the workers. Returns 0, or -1 when a worker could not start (the
+ * others are then drained too). */
 int http_server_run(http_server *s, int grace_ms);
 /* Ask a running server to drain and stop. Async-signal-safe. */
 void http_server_stop(http_server *s);
@@ -77,10 +78,16 @@ const char *http_req_body(http_request *r, size_t *len);
 /* Query parameters in order, repeats kept, percent-decoded; arena-owned. */
 size_t http_req_query(http_request *r, const query_param **out);
 
-/* ---- replies (exactly one per request; each echoes X-Request-Id) ---- */
+/* ---- replies (exactly one per request; each echoes X-Request-Id) ----
+ * A reply sent from an asynchronous callback frees r before returning: do not touch r afterwards.
+ * HEAD requests, 1xx, 204 and 304 get no body and Content-Length: 0. While the server drains, replies
+ * carry Connection: close. */
+/* Add a response header (repeats kept). X-Request-Id, Content-Length and, when the reply names one,
+ * Content-Type are always set by the reply itself. A value with CR/LF is refused (logged). */
 void http_reply_set_header(http_request *r, const char *name, const char *value);
 /* Serialise body (reference is taken and released) with Content-Type application/json. */
 void http_reply_json(http_request *r, int status, json_object *body);
+/* content_type NULL keeps one added with http_reply_set_header (the gateway relays upstream's). */
 void http_reply_raw(http_request *r, int status, const char *content_type, const void *body, size_t len);
 /* Empty body, Content-Length: 0 (204 of DELETE and HEAD count). */
 void http_reply_empty(http_request *r, int status);

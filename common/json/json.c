@@ -1117,6 +1117,12 @@ static int fail_step(api_error *e, err_id id, json_object **found, const char *m
 int json_validate(const json_schema *schema, json_object *body, json_mode mode,
                   const json_parse_info *info, api_error *e)
 {
+    return json_validate_ex(schema, body, mode, info, NULL, NULL, e);
+}
+
+int json_validate_ex(const json_schema *schema, json_object *body, json_mode mode,
+                     const json_parse_info *info, json_extra_rules_fn extra, void *arg, api_error *e)
+{
     vctx v = {.mode = mode, .nul_in_key = info && info->nul_in_key};
     meta_found m = {0};
     int rc = -1;
@@ -1170,6 +1176,15 @@ int json_validate(const json_schema *schema, json_object *body, json_mode mode,
     }
     /* 6. lengths, UUIDs, no-space, array sizes, empty metadata keys, money text */
     rules_object(&v, schema, body);
+    if (extra) {
+        if (!v.found)
+            v.found = json_object_new_object();
+        extra(body, v.found, arg);
+        if (json_object_object_length(v.found) == 0) {
+            json_object_put(v.found);
+            v.found = NULL;
+        }
+    }
     if (v.found) {
         fail_step(e, ERR_BAD_REQUEST, &v.found, "invalid field values");
         goto cleanup;

@@ -82,6 +82,15 @@ typedef enum json_mode { JSON_MODE_CREATE, JSON_MODE_PATCH } json_mode;
 int json_validate(const json_schema *schema, json_object *body, json_mode mode,
                   const json_parse_info *info, api_error *e) MUSTCHECK;
 
+/* Caller-supplied step-6 rules (cross-field or range rules the schema cannot express). Called only when
+ * steps 1-5 passed, with the body and an object collecting step-6 offenders (path -> message); add one
+ * member per failing path. Offenders of both sources are reported together as one 0047. */
+typedef void (*json_extra_rules_fn)(json_object *body, json_object *found, void *arg);
+/* json_validate plus `extra` (may be NULL) at step 6. Same returns and errors as json_validate. */
+int json_validate_ex(const json_schema *schema, json_object *body, json_mode mode,
+                     const json_parse_info *info, json_extra_rules_fn extra, void *arg,
+                     api_error *e) MUSTCHECK;
+
 /* Convenience: parse then validate. On success *out is a new reference (caller puts it). */
 int json_decode_body(const char *text, size_t len, const json_schema *schema, json_mode mode,
                      json_object **out, api_error *e) MUSTCHECK;

@@ -39,11 +39,11 @@ typedef struct service_config {
 } service_config;
 
 typedef struct service_def {
-    const char *name;            /* "onboarding" */
-    const char *schema;          /* PostgreSQL schema owned by the service */
-    int default_port;            /* 3001, 3002, 3003 */
-    const char *default_topic;   /* "midaz.onboarding.events" */
-    const route_def *routes;     /* the service's /v1 rows (data = const http_route *) */
+    const char *name;          /* "onboarding" */
+    const char *schema;        /* PostgreSQL schema owned by the service */
+    int default_port;          /* 3001, 3002, 3003 */
+    const char *default_topic; /* "midaz.onboarding.events" */
+    const route_def *routes;   /* the service's /v1 rows (data = const http_route *) */
     size_t route_count;
     const db_migration *migrations; /* the service's own, after the shared bus migrations */
     size_t migration_count;

@@ -1,13 +1,13 @@
-/* The portfolio service's /v1 route table (assets, segments, portfolios, accounts) and its event
- * handler. Declarations only: handlers live in their resource files, the rows in routes.c, the
- * event handler in consumer.c. */
+/* The portfolio service's route table (assets, segments, portfolios, accounts, and the internal
+ * ledger close and read-only mirrors) and its event handler. Declarations only: handlers live in
+ * their resource files, the rows in routes.c, the event handler in consumer.c. */
 #pragma once
 #include <stddef.h>
 
 #include "bus/bus.h"
 #include "http/router.h"
 
-/* Rows whose data is a `const http_route *`; portfolio_routes_count may be 0. */
+/* Rows whose data is a `const http_route *`. */
 extern const route_def portfolio_routes[];
 extern const size_t portfolio_routes_count;
 

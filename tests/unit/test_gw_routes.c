@@ -1,12 +1,15 @@
-/* Unit tests of the gateway route table (gateway/gw_routes.c): every route-matching example of api.md
- * "Route matching", and for every row of the "Route ownership" table, each listed method reaches the
- * owner while every other method is 405 with the exact Allow set. Pure: no sockets. */
+/* Unit tests of the gateway's pure code: the route table (gateway/gw_routes.c) against every
+ * route-matching example of api.md "Route matching" and every row of "Route ownership" (each listed
+ * method reaches the owner, every other method is 405 with the exact Allow set), plus the upstream URL
+ * parser and the header forwarding rules. No sockets. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "gw_headers.h"
 #include "gw_routes.h"
+#include "gw_url.h"
 #include "util/mem.h"
 
 #define ORG "0192e4a0-1111-7000-8000-000000000001"
@@ -61,11 +64,11 @@ typedef struct match_case {
     const char *method;
     const char *uri;
     route_result result;
-    int owner;            /* ROUTE_OK only */
-    const char *tmpl;     /* OK and 405; NULL = not checked */
-    const char *allow;    /* 405 only */
-    const char *param;    /* OK: a parameter to check (NULL = none) */
-    const char *value;    /* its decoded value */
+    int owner;         /* ROUTE_OK only */
+    const char *tmpl;  /* OK and 405; NULL = not checked */
+    const char *allow; /* 405 only */
+    const char *param; /* OK: a parameter to check (NULL = none) */
+    const char *value; /* its decoded value */
 } match_case;
 
 static const match_case match_cases[] = {
@@ -92,12 +95,12 @@ static const match_case match_cases[] = {
      "alias"},
     {"legacy portfolio operations go to transaction", "GET", L "/portfolios/" ID3 "/operations", ROUTE_OK,
      OWNER_TRANSACTION, NULL, NULL, "portfolio_id", ID3},
-    {"legacy portfolio operation goes to transaction", "GET", L "/portfolios/" ID3 "/operations/" ID4, ROUTE_OK,
-     OWNER_TRANSACTION, NULL, NULL, "operation_id", ID4},
+    {"legacy portfolio operation goes to transaction", "GET", L "/portfolios/" ID3 "/operations/" ID4,
+     ROUTE_OK, OWNER_TRANSACTION, NULL, NULL, "operation_id", ID4},
     {"portfolio itself goes to portfolio", "GET", L "/portfolios/" ID3, ROUTE_OK, OWNER_PORTFOLIO, NULL, NULL,
      "portfolio_id", ID3},
-    {"account balances go to transaction", "POST", L "/accounts/" ID3 "/balances", ROUTE_OK, OWNER_TRANSACTION,
-     NULL, NULL, "account_id", ID3},
+    {"account balances go to transaction", "POST", L "/accounts/" ID3 "/balances", ROUTE_OK,
+     OWNER_TRANSACTION, NULL, NULL, "account_id", ID3},
     {"account itself goes to portfolio", "DELETE", L "/accounts/" ID3, ROUTE_OK, OWNER_PORTFOLIO, NULL, NULL,
      NULL, NULL},
     {"trailing slash", "GET", "/v1/organizations/", ROUTE_NOT_FOUND, 0, NULL, NULL, NULL, NULL},
@@ -112,8 +115,8 @@ static const match_case match_cases[] = {
      NULL},
     {"unknown method on a known path", "TRACE", "/v1/organizations", ROUTE_METHOD_NOT_ALLOWED, 0, NULL,
      "GET, POST", NULL, NULL},
-    {"OPTIONS is never served", "OPTIONS", "/v1/organizations", ROUTE_METHOD_NOT_ALLOWED, 0, NULL, "GET, POST",
-     NULL, NULL},
+    {"OPTIONS is never served", "OPTIONS", "/v1/organizations", ROUTE_METHOD_NOT_ALLOWED, 0, NULL,
+     "GET, POST", NULL, NULL},
     {"OPTIONS on a gateway endpoint", "OPTIONS", "/health", ROUTE_METHOD_NOT_ALLOWED, 0, NULL, "GET", NULL,
      NULL},
     {"HEAD is not served on a list", "HEAD", "/v1/organizations", ROUTE_METHOD_NOT_ALLOWED, 0, NULL,
@@ -136,11 +139,12 @@ static const match_case match_cases[] = {
     {"query string does not hide a trailing slash", "GET", "/v1/organizations/?limit=5", ROUTE_NOT_FOUND, 0,
      NULL, NULL, NULL, NULL},
     {"transaction id 'metrics' alone is a transaction id", "GET", L "/transactions/metrics", ROUTE_OK,
-     OWNER_TRANSACTION, "/v1/organizations/{organization_id}/ledgers/{ledger_id}/transactions/{transaction_id}",
-     NULL, "transaction_id", "metrics"},
+     OWNER_TRANSACTION,
+     "/v1/organizations/{organization_id}/ledgers/{ledger_id}/transactions/{transaction_id}", NULL,
+     "transaction_id", "metrics"},
     {"openapi document is local", "GET", "/v1/openapi.json", ROUTE_OK, OWNER_LOCAL, NULL, NULL, NULL, NULL},
-    {"openapi document is GET only", "POST", "/v1/openapi.json", ROUTE_METHOD_NOT_ALLOWED, 0, NULL, "GET", NULL,
-     NULL},
+    {"openapi document is GET only", "POST", "/v1/openapi.json", ROUTE_METHOD_NOT_ALLOWED, 0, NULL, "GET",
+     NULL, NULL},
     {"ledger ids are not checked by the gateway", "GET", "/v1/organizations/x/ledgers/y", ROUTE_OK,
      OWNER_ONBOARDING, "/v1/organizations/{organization_id}/ledgers/{ledger_id}", NULL, "ledger_id", "y"},
 };
@@ -179,11 +183,11 @@ Test(gw_routes, route_matching_examples, .init = setup, .fini = teardown)
 /* ---- one case per row of api.md "Route ownership" -------------------------------------------- */
 
 typedef struct owner_row {
-    const char *path;   /* a concrete path the template must match */
-    unsigned methods;   /* exactly the methods api.md lists */
+    const char *path; /* a concrete path the template must match */
+    unsigned methods; /* exactly the methods api.md lists */
     int owner;
-    const char *allow;  /* the Allow text of every other method */
-    const char *tmpl;   /* template expected for this path */
+    const char *allow; /* the Allow text of every other method */
+    const char *tmpl;  /* template expected for this path */
 } owner_row;
 
 #define GP (HTTP_M_GET | HTTP_M_POST)
@@ -196,7 +200,8 @@ static const owner_row owner_rows[] = {
     {O "/ledgers", GP, OWNER_ONBOARDING, "GET, POST", TO "/ledgers"},
     {O, GPD, OWNER_ONBOARDING, "GET, PATCH, DELETE", TO},
     {L, GPD, OWNER_ONBOARDING, "GET, PATCH, DELETE", TL},
-    {"/v1/organizations/metrics/count", HTTP_M_HEAD, OWNER_ONBOARDING, "HEAD", "/v1/organizations/metrics/count"},
+    {"/v1/organizations/metrics/count", HTTP_M_HEAD, OWNER_ONBOARDING, "HEAD",
+     "/v1/organizations/metrics/count"},
     {O "/ledgers/metrics/count", HTTP_M_HEAD, OWNER_ONBOARDING, "HEAD", TO "/ledgers/metrics/count"},
     {L "/assets", GP, OWNER_PORTFOLIO, "GET, POST", TL "/assets"},
     {L "/segments", GP, OWNER_PORTFOLIO, "GET, POST", TL "/segments"},
@@ -217,7 +222,8 @@ static const owner_row owner_rows[] = {
     {L "/transactions/outflow", HTTP_M_POST, OWNER_TRANSACTION, "POST", TL "/transactions/outflow"},
     {L "/transactions/dsl", HTTP_M_POST, OWNER_TRANSACTION, "POST", TL "/transactions/dsl"},
     {L "/transactions", HTTP_M_GET, OWNER_TRANSACTION, "GET", TL "/transactions"},
-    {L "/transactions/metrics/count", HTTP_M_HEAD, OWNER_TRANSACTION, "HEAD", TL "/transactions/metrics/count"},
+    {L "/transactions/metrics/count", HTTP_M_HEAD, OWNER_TRANSACTION, "HEAD",
+     TL "/transactions/metrics/count"},
     {L "/transactions/" ID3, HTTP_M_GET | HTTP_M_PATCH, OWNER_TRANSACTION, "GET, PATCH",
      TL "/transactions/{transaction_id}"},
     {L "/transactions/" ID3 "/commit", HTTP_M_POST, OWNER_TRANSACTION, "POST",
@@ -230,12 +236,14 @@ static const owner_row owner_rows[] = {
      TL "/transactions/{transaction_id}/operations/{operation_id}"},
     {L "/balances", HTTP_M_GET, OWNER_TRANSACTION, "GET", TL "/balances"},
     {L "/balances/" ID3, GPD, OWNER_TRANSACTION, "GET, PATCH, DELETE", TL "/balances/{balance_id}"},
-    {L "/accounts/" ID3 "/balances", GP, OWNER_TRANSACTION, "GET, POST", TL "/accounts/{account_id}/balances"},
+    {L "/accounts/" ID3 "/balances", GP, OWNER_TRANSACTION, "GET, POST",
+     TL "/accounts/{account_id}/balances"},
     {L "/accounts/alias/@cash/balances", HTTP_M_GET, OWNER_TRANSACTION, "GET",
      TL "/accounts/alias/{alias}/balances"},
     {L "/accounts/external/BRL/balances", HTTP_M_GET, OWNER_TRANSACTION, "GET",
      TL "/accounts/external/{asset_code}/balances"},
-    {L "/accounts/" ID3 "/operations", HTTP_M_GET, OWNER_TRANSACTION, "GET", TL "/accounts/{account_id}/operations"},
+    {L "/accounts/" ID3 "/operations", HTTP_M_GET, OWNER_TRANSACTION, "GET",
+     TL "/accounts/{account_id}/operations"},
     {L "/accounts/" ID3 "/operations/" ID4, HTTP_M_GET, OWNER_TRANSACTION, "GET",
      TL "/accounts/{account_id}/operations/{operation_id}"},
     {L "/portfolios/" ID3 "/operations", HTTP_M_GET, OWNER_TRANSACTION, "GET",
@@ -345,4 +353,127 @@ Test(gw_routes, long_parameter_is_truncated, .init = setup, .fini = teardown)
     cr_assert_not_null(v);
     cr_expect_eq(strlen(v), sizeof(l.param_values[0]) - 1);
     cr_expect_null(gw_lookup_param(&l, "account_id"));
+}
+
+/* ---- upstream URLs (gw_url.c) ------------------------------------------------------------------ */
+
+typedef struct url_case {
+    const char *text;
+    int rc;
+    const char *host;
+    int port;
+    const char *authority;
+} url_case;
+
+static const url_case url_cases[] = {
+    {"http://127.0.0.1:3001", 0, "127.0.0.1", 3001, "127.0.0.1:3001"},
+    {"http://onboarding:3001/", 0, "onboarding", 3001, "onboarding:3001"},
+    {"http://my-svc.ns.svc.cluster.local:65535", 0, "my-svc.ns.svc.cluster.local", 65535,
+     "my-svc.ns.svc.cluster.local:65535"},
+    {"http://[::1]:3003", 0, "::1", 3003, "[::1]:3003"},
+    {"https://127.0.0.1:3001", -1, NULL, 0, NULL},
+    {"127.0.0.1:3001", -1, NULL, 0, NULL},
+    {"http://127.0.0.1", -1, NULL, 0, NULL},
+    {"http://127.0.0.1:", -1, NULL, 0, NULL},
+    {"http://127.0.0.1:0", -1, NULL, 0, NULL},
+    {"http://127.0.0.1:65536", -1, NULL, 0, NULL},
+    {"http://127.0.0.1:123456", -1, NULL, 0, NULL},
+    {"http://:3001", -1, NULL, 0, NULL},
+    {"http://user@host:3001", -1, NULL, 0, NULL},
+    {"http://host:3001/v1", -1, NULL, 0, NULL},
+    {"http://host:3001?x=1", -1, NULL, 0, NULL},
+    {"http://host:30a1", -1, NULL, 0, NULL},
+    {"http://[::1:3003", -1, NULL, 0, NULL},
+    {"", -1, NULL, 0, NULL},
+};
+
+Test(gw_url, parse_table)
+{
+    for (size_t i = 0; i < ARRAY_LEN(url_cases); i++) {
+        const url_case *c = &url_cases[i];
+        gw_url u;
+        const char *why = NULL;
+        int rc = gw_url_parse(c->text, &u, &why);
+        cr_expect_eq(rc, c->rc, "'%s': rc %d, want %d", c->text, rc, c->rc);
+        if (rc != c->rc)
+            continue;
+        if (rc == 0) {
+            cr_expect_str_eq(u.host, c->host, "'%s': host", c->text);
+            cr_expect_eq(u.port, c->port, "'%s': port", c->text);
+            cr_expect_str_eq(u.authority, c->authority, "'%s': authority", c->text);
+            cr_expect_null(why);
+        } else {
+            cr_expect_not_null(why, "'%s': a reason is given", c->text);
+        }
+    }
+}
+
+Test(gw_url, null_is_rejected)
+{
+    gw_url u;
+    const char *why = NULL;
+    cr_expect_eq(gw_url_parse(NULL, &u, &why), -1);
+    cr_expect_not_null(why);
+}
+
+/* ---- header forwarding (gw_headers.c) ------------------------------------------------------------ */
+
+typedef struct header_case {
+    const char *name;
+    const char *connection; /* the message's Connection value, or NULL */
+    bool skip_request;
+    bool skip_response;
+} header_case;
+
+static const header_case header_cases[] = {
+    {"Connection", NULL, true, true},
+    {"keep-alive", NULL, true, true},
+    {"Transfer-Encoding", NULL, true, true},
+    {"TE", NULL, true, true},
+    {"Trailer", NULL, true, true},
+    {"Upgrade", NULL, true, true},
+    {"Proxy-Authorization", NULL, true, true},
+    {"proxy-connection", NULL, true, true},
+    {"Host", NULL, true, false},
+    {"Content-Length", NULL, true, true},
+    {"X-Request-Id", NULL, true, true},
+    {"x-request-id", NULL, true, true},
+    {"Expect", NULL, true, false},
+    {"Content-Type", NULL, false, true},
+    {"Authorization", NULL, false, false},
+    {"X-Idempotency", NULL, false, false},
+    {"X-TTL", NULL, false, false},
+    {"X-Idempotency-Replayed", NULL, false, false},
+    {"X-Total-Count", NULL, false, false},
+    {"Allow", NULL, false, false},
+    {"Set-Cookie", NULL, false, false},
+    {"X-Hop", "close, X-Hop", true, true},
+    {"x-hop", "keep-alive,X-HOP", true, true},
+    {"X-Hop", "close, X-Hopper", false, false},
+    {"X-Hopper", "close, X-Hop", false, false},
+    {"Date", "", false, false},
+};
+
+Test(gw_headers, forwarding_rules)
+{
+    for (size_t i = 0; i < ARRAY_LEN(header_cases); i++) {
+        const header_case *c = &header_cases[i];
+        cr_expect_eq(gw_header_skip_request(c->name, c->connection), c->skip_request,
+                     "request %s (Connection: %s): skip must be %d", c->name,
+                     c->connection ? c->connection : "-", c->skip_request);
+        cr_expect_eq(gw_header_skip_response(c->name, c->connection), c->skip_response,
+                     "response %s (Connection: %s): skip must be %d", c->name,
+                     c->connection ? c->connection : "-", c->skip_response);
+    }
+}
+
+Test(gw_headers, connection_options)
+{
+    cr_expect(gw_header_in_connection("close", "close"));
+    cr_expect(gw_header_in_connection(" ,\tfoo , bar", "bar"));
+    cr_expect_not(gw_header_in_connection(NULL, "foo"));
+    cr_expect_not(gw_header_in_connection("foo", ""));
+    cr_expect_not(gw_header_in_connection("foobar", "foo"));
+    cr_expect(gw_header_hop_by_hop("PROXY-AUTHENTICATE"));
+    cr_expect_not(gw_header_hop_by_hop("Proxy"));
 }

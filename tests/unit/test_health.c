@@ -37,7 +37,7 @@ static const readyz_case readyz_cases[] = {
     {HEALTH_UP, HEALTH_DOWN, HEALTH_DOWN, true, 200, "degraded"},
     {HEALTH_DOWN, HEALTH_UP, HEALTH_UP, true, 503, "unhealthy"},
     {HEALTH_DOWN, HEALTH_DOWN, HEALTH_DOWN, true, 503, "unhealthy"},
-    {HEALTH_UP, HEALTH_UP, HEALTH_UP, false, 503, "unhealthy"},  /* before traffic / draining */
+    {HEALTH_UP, HEALTH_UP, HEALTH_UP, false, 503, "unhealthy"}, /* before traffic / draining */
     {HEALTH_UP, HEALTH_DOWN, HEALTH_UP, false, 503, "unhealthy"},
     {HEALTH_UP, HEALTH_SKIPPED, HEALTH_SKIPPED, true, 200, "healthy"},
     {HEALTH_SKIPPED, HEALTH_UP, HEALTH_UP, true, 200, "healthy"}, /* skipped is not down */

@@ -127,7 +127,8 @@ Test(internal_client, get_returns_status_and_body)
     internal_response resp;
     char want[128];
 
-    internal_call_status st = internal_call("GET", base_url, "/internal/echo", "req-123", NULL, 0, 2000, &resp);
+    internal_call_status st =
+        internal_call("GET", base_url, "/internal/echo", "req-123", NULL, 0, 2000, &resp);
     cr_assert_eq(st, INTERNAL_OK);
     cr_expect_eq(resp.status, 200);
     snprintf(want, sizeof(want), "{\"requestId\":\"req-123\",\"host\":\"127.0.0.1:%d\"}", srv_port);

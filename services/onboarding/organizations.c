@@ -1,0 +1,436 @@
+/* Organization handlers (HTTP <-> domain): the api.md validation order (body, then
+ * existence, then business rules 0039/0091/0008), one transaction per write with its outbox event,
+ * and the response built from the row the write returned. No SQL here (store_organization.c). */
+#include "organizations.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "json/json.h"
+#include "log/log.h"
+#include "onb_http.h"
+#include "onb_rules.h"
+#include "onb_schemas.h"
+#include "service/service.h"
+#include "store_ledger.h"
+#include "timeutil/timeutil.h"
+#include "uuid/uuid.h"
+
+#define ORG_ENTITY "Organization"
+
+static const char *const org_list_filters[] = {"legal_name", "doing_business_as", "legal_document",
+                                               "status", NULL};
+
+/* ---- representation --------------------------------------------------------------------------- */
+
+static json_object *org_text(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+json_object *organization_to_json(const organization *o)
+{
+    json_object *obj = json_object_new_object();
+
+    json_object_object_add(obj, "id", json_object_new_string(o->id));
+    json_object_object_add(obj, "parentOrganizationId", org_text(o->parent_id));
+    json_object_object_add(obj, "legalName", json_object_new_string(o->legal_name ? o->legal_name : ""));
+    json_object_object_add(obj, "doingBusinessAs", org_text(o->doing_business_as));
+    json_object_object_add(obj, "legalDocument",
+                           json_object_new_string(o->legal_document ? o->legal_document : ""));
+    json_object_object_add(obj, "address", onb_address_normalize(o->address));
+    json_object_object_add(obj, "status", onb_status_json(o->status_code, o->status_description));
+    json_object_object_add(obj, "metadata",
+                           o->metadata ? json_object_get(o->metadata) : json_object_new_object());
+    json_object_object_add(obj, "createdAt", onb_time_json(o->created_us));
+    json_object_object_add(obj, "updatedAt", onb_time_json(o->updated_us));
+    json_object_object_add(obj, "deletedAt", onb_time_json(o->deleted_us));
+    return obj;
+}
+
+/* ---- writes ------------------------------------------------------------------------------------ */
+
+typedef enum org_outcome {
+    ORG_DONE,
+    ORG_NOT_FOUND,        /* 0007 */
+    ORG_PARENT_NOT_FOUND, /* 0039 */
+    ORG_PARENT_INVALID,   /* 0091 */
+    ORG_HAS_LEDGERS       /* 0008 */
+} org_outcome;
+
+/* State of one write transaction; re-initialised by each attempt of db_tx. */
+typedef struct org_write {
+    const char *id;        /* target of PATCH / DELETE */
+    json_object *body;     /* PATCH body */
+    organization in;       /* create: the new row */
+    int64_t now_us;        /* the request's write time */
+    org_outcome outcome;
+    organization out;      /* the row after the change */
+    json_object *json;     /* its representation: response and event data */
+} org_write;
+
+static void org_write_clear(org_write *w)
+{
+    organization_clear(&w->in);
+    organization_clear(&w->out);
+    json_object_put(w->json);
+    w->json = NULL;
+}
+
+static void org_write_reset(org_write *w)
+{
+    w->outcome = ORG_DONE;
+    json_object_put(w->json);
+    w->json = NULL;
+}
+
+static db_status org_create_tx(db_conn *c, void *arg)
+{
+    org_write *w = arg;
+    bool found = false;
+    db_status st = DB_OK;
+
+    org_write_reset(w);
+    if (w->in.parent_id) {
+        st = store_organization_get(c, w->in.parent_id, STORE_LOCK_NONE, NULL, &found);
+        if (st != DB_OK)
+            return st;
+        if (!found) {
+            w->outcome = ORG_PARENT_NOT_FOUND;
+            return DB_OK;
+        }
+    }
+    st = store_organization_insert(c, &w->in, &w->out);
+    if (st != DB_OK)
+        return st;
+    w->json = organization_to_json(&w->out);
+    return onb_event_organization(c, ONB_EVENT_CREATED, w->out.id, w->out.created_us, w->json);
+}
+
+/* The stored address after a PATCH: absent or empty object keeps it, null resets it, anything else
+ * replaces it whole. New reference. */
+static json_object *org_patched_address(json_object *body, json_object *current)
+{
+    json_object *addr = NULL;
+
+    if (!json_has(body, "address"))
+        return json_object_get(current);
+    if (json_is_null_member(body, "address"))
+        return onb_address_normalize(NULL);
+    addr = json_get(body, "address");
+    if (onb_address_is_empty(addr))
+        return json_object_get(current);
+    return onb_address_normalize(addr);
+}
+
+static db_status org_patch_tx(db_conn *c, void *arg)
+{
+    org_write *w = arg;
+    organization cur = {0};
+    organization next = {0};
+    onb_status status = {0};
+    const char *parent_sent = NULL;
+    char parent[UUID_STR_LEN + 1] = "";
+    bool found = false;
+    bool cyclic = false;
+    db_status st = DB_OK;
+    onb_patch_action parent_action = onb_patch_text(w->body, "parentOrganizationId", true, &parent_sent);
+
+    org_write_reset(w);
+    if (parent_action == ONB_PATCH_SET) {
+        if (uuid_normalize(parent_sent, parent) < 0) { /* the schema checked it: cannot happen */
+            st = DB_ERROR;
+            goto cleanup;
+        }
+        /* Before the row lock, so that every tree change takes the two locks in the same order. */
+        if ((st = store_organization_lock_tree(c)) != DB_OK)
+            goto cleanup;
+    }
+    if ((st = store_organization_get(c, w->id, STORE_LOCK_UPDATE, &cur, &found)) != DB_OK)
+        goto cleanup;
+    if (!found) {
+        w->outcome = ORG_NOT_FOUND;
+        goto cleanup;
+    }
+    if (parent_action == ONB_PATCH_SET) {
+        if ((st = store_organization_get(c, parent, STORE_LOCK_NONE, NULL, &found)) != DB_OK)
+            goto cleanup;
+        if (!found) {
+            w->outcome = ORG_PARENT_NOT_FOUND;
+            goto cleanup;
+        }
+        if ((st = store_organization_is_self_or_descendant(c, cur.id, parent, &cyclic)) != DB_OK)
+            goto cleanup;
+        if (cyclic) {
+            w->outcome = ORG_PARENT_INVALID;
+            goto cleanup;
+        }
+    }
+
+    memcpy(next.id, cur.id, sizeof(next.id));
+    switch (parent_action) {
+    case ONB_PATCH_KEEP:
+        next.parent_id = cur.parent_id ? xstrdup(cur.parent_id) : NULL;
+        break;
+    case ONB_PATCH_SET_NULL:
+        next.parent_id = NULL;
+        break;
+    case ONB_PATCH_SET:
+        next.parent_id = xstrdup(parent);
+        break;
+    }
+    next.legal_name = onb_patch_text_apply(w->body, "legalName", false, cur.legal_name);
+    next.doing_business_as = onb_patch_text_apply(w->body, "doingBusinessAs", true, cur.doing_business_as);
+    next.legal_document = xstrdup(cur.legal_document ? cur.legal_document : "");
+    next.address = org_patched_address(w->body, cur.address);
+    onb_status_for_patch(json_get(w->body, "status"), cur.status_code, cur.status_description, &status);
+    next.status_code = status.code;
+    next.status_description = status.description;
+    status.code = NULL;
+    status.description = NULL;
+    next.metadata = json_metadata_merge(cur.metadata, json_get(w->body, "metadata"),
+                                        json_has(w->body, "metadata"));
+    next.created_us = cur.created_us;
+    next.updated_us = w->now_us;
+    next.deleted_us = -1;
+
+    if ((st = store_organization_update(c, &next, &w->out, &found)) != DB_OK)
+        goto cleanup;
+    if (!found) { /* locked above: cannot vanish */
+        st = DB_ERROR;
+        goto cleanup;
+    }
+    w->json = organization_to_json(&w->out);
+    st = onb_event_organization(c, ONB_EVENT_UPDATED, w->out.id, w->out.updated_us, w->json);
+cleanup:
+    onb_status_clear(&status);
+    organization_clear(&cur);
+    organization_clear(&next);
+    return st;
+}
+
+static db_status org_delete_tx(db_conn *c, void *arg)
+{
+    org_write *w = arg;
+    bool found = false;
+    bool has_ledgers = false;
+    db_status st = DB_OK;
+
+    org_write_reset(w);
+    /* FOR UPDATE conflicts with the FOR KEY SHARE a ledger create holds on this row: a concurrent
+     * create either commits first (and is seen below) or waits and then finds the row deleted. */
+    if ((st = store_organization_get(c, w->id, STORE_LOCK_UPDATE, NULL, &found)) != DB_OK)
+        return st;
+    if (!found) {
+        w->outcome = ORG_NOT_FOUND;
+        return DB_OK;
+    }
+    if ((st = store_ledger_any_live(c, w->id, &has_ledgers)) != DB_OK)
+        return st;
+    if (has_ledgers) {
+        w->outcome = ORG_HAS_LEDGERS;
+        return DB_OK;
+    }
+    if ((st = store_organization_soft_delete(c, w->id, w->now_us, &w->out, &found)) != DB_OK)
+        return st;
+    if (!found)
+        return DB_ERROR;
+    w->json = organization_to_json(&w->out);
+    return onb_event_organization(c, ONB_EVENT_DELETED, w->out.id, w->out.deleted_us, w->json);
+}
+
+/* Reply for a finished write: the outcome's error, or `status` with the entity (none for 204). */
+static void org_reply_write(http_request *r, const org_write *w, int status)
+{
+    switch (w->outcome) {
+    case ORG_DONE:
+        if (status == 204)
+            http_reply_empty(r, 204);
+        else
+            http_reply_json(r, status, json_object_get(w->json));
+        return;
+    case ORG_NOT_FOUND:
+        onb_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ORG_ENTITY);
+        return;
+    case ORG_PARENT_NOT_FOUND:
+        http_reply_error(r, ERR_PARENT_ORGANIZATION_NOT_FOUND, "parentOrganizationId is not a live organization");
+        return;
+    case ORG_PARENT_INVALID:
+        http_reply_error(r, ERR_INVALID_PARENT_ID,
+                         "parentOrganizationId is the organization itself or one of its descendants");
+        return;
+    case ORG_HAS_LEDGERS:
+        http_reply_error(r, ERR_ACTION_NOT_PERMITTED, "the organization still has live ledgers");
+        return;
+    }
+}
+
+/* ---- handlers ---------------------------------------------------------------------------------- */
+
+void organization_create(http_request *r)
+{
+    json_object *body = NULL;
+    api_error e = {0};
+    org_write w = {0};
+    onb_status status = {0};
+    db_conn *c = NULL;
+    const char *parent = NULL;
+    db_status st = DB_OK;
+
+    if (http_body_json_or_reply(r, &onb_org_create_schema, JSON_MODE_CREATE, &body) < 0)
+        return;
+    if (onb_address_check(json_get(body, "address"), &e) < 0) {
+        http_reply_api_error(r, &e);
+        goto cleanup;
+    }
+    if (!(c = onb_db_or_reply(r)))
+        goto cleanup;
+
+    uuid_v7_str(w.in.id);
+    if ((parent = json_get_text(body, "parentOrganizationId"))) {
+        char norm[UUID_STR_LEN + 1];
+        if (uuid_normalize(parent, norm) == 0)
+            w.in.parent_id = xstrdup(norm);
+    }
+    w.in.legal_name = xstrdup(json_get_text(body, "legalName"));
+    w.in.legal_document = xstrdup(json_get_text(body, "legalDocument"));
+    if (json_get_text(body, "doingBusinessAs"))
+        w.in.doing_business_as = xstrdup(json_get_text(body, "doingBusinessAs"));
+    w.in.address = onb_address_normalize(onb_address_is_empty(json_get(body, "address"))
+                                             ? NULL
+                                             : json_get(body, "address"));
+    onb_status_for_create(json_get(body, "status"), &status);
+    w.in.status_code = status.code;
+    w.in.status_description = status.description;
+    status.code = NULL;
+    status.description = NULL;
+    w.in.metadata = json_metadata_for_create(json_get(body, "metadata"));
+    w.in.created_us = w.in.updated_us = time_now_us();
+    w.in.deleted_us = -1;
+
+    st = db_tx(c, org_create_tx, &w);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        goto cleanup;
+    }
+    org_reply_write(r, &w, 201);
+cleanup:
+    api_error_clear(&e);
+    onb_status_clear(&status);
+    org_write_clear(&w);
+    json_object_put(body);
+}
+
+void organization_list(http_request *r)
+{
+    page_params p;
+    organization *items = NULL;
+    size_t n = 0;
+    db_conn *c = NULL;
+    db_status st = DB_OK;
+
+    if (onb_page_params_or_reply(r, org_list_filters, &p) < 0)
+        return;
+    if (!(c = onb_db_or_reply(r)))
+        return;
+    const organization_filter f = {
+        .legal_name = page_filter_get(&p, "legal_name"),
+        .doing_business_as = page_filter_get(&p, "doing_business_as"),
+        .legal_document = page_filter_get(&p, "legal_document"),
+        .status = page_filter_get(&p, "status"),
+    };
+    st = store_organization_list(c, &p, &f, &items, &n);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return;
+    }
+    json_object *arr = json_object_new_array_ext((int)n);
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(arr, organization_to_json(&items[i]));
+    organization_list_free(items, n);
+    http_reply_json(r, 200, onb_list_envelope(arr, &p));
+}
+
+void organization_get(http_request *r)
+{
+    organization o = {0};
+    bool found = false;
+    db_conn *c = onb_db_or_reply(r);
+    db_status st = DB_OK;
+
+    if (!c)
+        return;
+    st = store_organization_get(c, http_req_param(r, "organization_id"), STORE_LOCK_NONE, &o, &found);
+    if (st != DB_OK)
+        service_reply_db_error(r, st);
+    else if (!found)
+        onb_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ORG_ENTITY);
+    else
+        http_reply_json(r, 200, organization_to_json(&o));
+    organization_clear(&o);
+}
+
+void organization_patch(http_request *r)
+{
+    json_object *body = NULL;
+    api_error e = {0};
+    org_write w = {0};
+    db_conn *c = NULL;
+    db_status st = DB_OK;
+
+    if (http_body_json_or_reply(r, &onb_org_patch_schema, JSON_MODE_PATCH, &body) < 0)
+        return;
+    if (onb_address_check(json_get(body, "address"), &e) < 0) {
+        http_reply_api_error(r, &e);
+        goto cleanup;
+    }
+    if (!(c = onb_db_or_reply(r)))
+        goto cleanup;
+    w.id = http_req_param(r, "organization_id");
+    w.body = body;
+    w.now_us = time_now_us();
+    st = db_tx(c, org_patch_tx, &w);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        goto cleanup;
+    }
+    org_reply_write(r, &w, 200);
+cleanup:
+    api_error_clear(&e);
+    org_write_clear(&w);
+    json_object_put(body);
+}
+
+void organization_delete(http_request *r)
+{
+    org_write w = {0};
+    db_conn *c = onb_db_or_reply(r);
+    db_status st = DB_OK;
+
+    if (!c)
+        return;
+    w.id = http_req_param(r, "organization_id");
+    w.now_us = time_now_us();
+    st = db_tx(c, org_delete_tx, &w);
+    if (st != DB_OK)
+        service_reply_db_error(r, st);
+    else
+        org_reply_write(r, &w, 204);
+    org_write_clear(&w);
+}
+
+void organization_count(http_request *r)
+{
+    int64_t n = 0;
+    db_conn *c = onb_db_or_reply(r);
+    db_status st = DB_OK;
+
+    if (!c)
+        return;
+    st = store_organization_count(c, &n);
+    if (st != DB_OK)
+        service_reply_db_error(r, st);
+    else
+        onb_reply_count(r, n);
+}

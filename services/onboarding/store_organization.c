@@ -1,0 +1,294 @@
+/* SQL of the organizations table (the only file with organization SQL text). Every value is a
+ * statement parameter; the only text chosen at run time is between constant statements (lock mode,
+ * sort direction). No HTTP, no events, no business decisions: callers interpret the results. */
+#include "store_organization.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/json.h"
+#include "util/mem.h"
+
+#define FOLD_FROM "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
+#define FOLD_TO "'abcdefghijklmnopqrstuvwxyz'"
+/* ASCII-only case fold (api.md "Consistency": A-Z equal a-z, everything else by code point). */
+#define FOLD(x) "translate(" x ", " FOLD_FROM ", " FOLD_TO ")"
+
+#define ORG_COLUMNS                                                                                  \
+    "id::text, parent_organization_id::text, legal_name, doing_business_as, legal_document, "        \
+    "address::text, status_code, status_description, metadata::text, "                               \
+    "(extract(epoch FROM created_at) * 1000000)::bigint, "                                           \
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                           \
+    "(extract(epoch FROM deleted_at) * 1000000)::bigint"
+
+enum {
+    COL_ID,
+    COL_PARENT,
+    COL_LEGAL_NAME,
+    COL_DBA,
+    COL_LEGAL_DOCUMENT,
+    COL_ADDRESS,
+    COL_STATUS_CODE,
+    COL_STATUS_DESCRIPTION,
+    COL_METADATA,
+    COL_CREATED,
+    COL_UPDATED,
+    COL_DELETED,
+};
+
+static const char org_insert_sql[] =
+    "INSERT INTO organizations (id, parent_organization_id, legal_name, doing_business_as, "
+    "legal_document, address, status_code, status_description, metadata, created_at, updated_at) "
+    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10::timestamptz, "
+    "$10::timestamptz) RETURNING " ORG_COLUMNS;
+
+#define ORG_GET_SQL "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1::uuid AND deleted_at IS NULL"
+static const char org_get_sql[] = ORG_GET_SQL;
+static const char org_get_key_share_sql[] = ORG_GET_SQL " FOR KEY SHARE";
+static const char org_get_update_sql[] = ORG_GET_SQL " FOR UPDATE";
+
+#define ORG_EXISTS_SQL "SELECT 1 FROM organizations WHERE id = $1::uuid AND deleted_at IS NULL"
+static const char org_exists_sql[] = ORG_EXISTS_SQL;
+static const char org_exists_key_share_sql[] = ORG_EXISTS_SQL " FOR KEY SHARE";
+static const char org_exists_update_sql[] = ORG_EXISTS_SQL " FOR UPDATE";
+
+static const char org_update_sql[] =
+    "UPDATE organizations SET parent_organization_id = $2::uuid, legal_name = $3, "
+    "doing_business_as = $4, address = $5::jsonb, status_code = $6, status_description = $7, "
+    "metadata = $8::jsonb, updated_at = $9::timestamptz "
+    "WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " ORG_COLUMNS;
+
+static const char org_soft_delete_sql[] =
+    "UPDATE organizations SET deleted_at = $2::timestamptz "
+    "WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " ORG_COLUMNS;
+
+/* Two-key advisory lock space: never collides with the single-key locks of migrations or the relay. */
+static const char org_lock_tree_sql[] =
+    "SELECT pg_advisory_xact_lock(hashtext('onboarding.organizations'), 91)";
+
+static const char org_descendant_sql[] =
+    "WITH RECURSIVE tree(id) AS ("
+    "  SELECT $1::uuid"
+    "  UNION"
+    "  SELECT o.id FROM organizations o JOIN tree t ON o.parent_organization_id = t.id"
+    "  WHERE o.deleted_at IS NULL"
+    ") SELECT EXISTS (SELECT 1 FROM tree WHERE id = $2::uuid)";
+
+#define ORG_LIST_SQL(dir)                                                                            \
+    "SELECT " ORG_COLUMNS " FROM organizations WHERE deleted_at IS NULL"                             \
+    " AND ($1::timestamptz IS NULL OR created_at >= $1::timestamptz)"                                \
+    " AND ($2::timestamptz IS NULL OR created_at <= $2::timestamptz)"                                \
+    " AND metadata @> $3::jsonb"                                                                     \
+    " AND ($4::text IS NULL OR starts_with(" FOLD("legal_name") ", " FOLD("$4::text") "))"           \
+    " AND ($5::text IS NULL OR starts_with(" FOLD("doing_business_as") ", " FOLD("$5::text") "))"    \
+    " AND ($6::text IS NULL OR legal_document = $6::text)"                                           \
+    " AND ($7::text IS NULL OR " FOLD("status_code") " = " FOLD("$7::text") ")"                      \
+    " ORDER BY created_at " dir ", id " dir " LIMIT $8::bigint OFFSET $9::bigint"
+static const char org_list_asc_sql[] = ORG_LIST_SQL("ASC");
+static const char org_list_desc_sql[] = ORG_LIST_SQL("DESC");
+
+static const char org_count_sql[] = "SELECT count(*) FROM organizations WHERE deleted_at IS NULL";
+
+void organization_clear(organization *o)
+{
+    if (!o)
+        return;
+    free(o->parent_id);
+    free(o->legal_name);
+    free(o->doing_business_as);
+    free(o->legal_document);
+    json_object_put(o->address);
+    free(o->status_code);
+    free(o->status_description);
+    json_object_put(o->metadata);
+    memset(o, 0, sizeof(*o));
+    o->deleted_us = -1;
+}
+
+void organization_list_free(organization *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        organization_clear(&items[i]);
+    free(items);
+}
+
+static void org_from_row(const PGresult *res, int row, organization *o)
+{
+    organization_clear(o);
+    store_text_into(res, row, COL_ID, o->id, sizeof(o->id));
+    o->parent_id = store_text(res, row, COL_PARENT);
+    o->legal_name = store_text(res, row, COL_LEGAL_NAME);
+    o->doing_business_as = store_text(res, row, COL_DBA);
+    o->legal_document = store_text(res, row, COL_LEGAL_DOCUMENT);
+    o->address = store_json(res, row, COL_ADDRESS);
+    o->status_code = store_text(res, row, COL_STATUS_CODE);
+    o->status_description = store_text(res, row, COL_STATUS_DESCRIPTION);
+    o->metadata = store_json(res, row, COL_METADATA);
+    o->created_us = store_i64(res, row, COL_CREATED, 0);
+    o->updated_us = store_i64(res, row, COL_UPDATED, 0);
+    o->deleted_us = store_i64(res, row, COL_DELETED, -1);
+}
+
+/* Runs a statement returning at most one organization row; *found tells whether it did. */
+static db_status org_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
+                              organization *out, bool *found)
+{
+    PGresult *res = NULL;
+    db_status st = db_exec(c, sql, nparams, params, &res);
+
+    *found = false;
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(res) > 0) {
+        *found = true;
+        if (out)
+            org_from_row(res, 0, out);
+    }
+    PQclear(res);
+    return DB_OK;
+}
+
+db_status store_organization_insert(db_conn *c, const organization *in, organization *out)
+{
+    store_time_text created = store_time(in->created_us);
+    char *addr = xstrdup(json_dump(in->address));
+    char *metadata = xstrdup(json_dump(in->metadata));
+    const char *params[10] = {
+        in->id,          in->parent_id,   in->legal_name,         in->doing_business_as,
+        in->legal_document, addr,         in->status_code,        in->status_description,
+        metadata,        created.s,
+    };
+    bool found = false;
+    db_status st = org_exec_one(c, org_insert_sql, 10, params, out, &found);
+
+    free(addr);
+    free(metadata);
+    if (st == DB_OK && !found)
+        st = DB_ERROR; /* INSERT ... RETURNING always returns the row */
+    return st;
+}
+
+db_status store_organization_get(db_conn *c, const char *id, store_lock lock, organization *out,
+                                 bool *found)
+{
+    const char *params[1] = {id};
+    const char *sql = NULL;
+
+    switch (lock) {
+    case STORE_LOCK_NONE:
+        sql = out ? org_get_sql : org_exists_sql;
+        break;
+    case STORE_LOCK_KEY_SHARE:
+        sql = out ? org_get_key_share_sql : org_exists_key_share_sql;
+        break;
+    case STORE_LOCK_UPDATE:
+        sql = out ? org_get_update_sql : org_exists_update_sql;
+        break;
+    }
+    if (!sql)
+        return DB_ERROR;
+    if (out)
+        return org_exec_one(c, sql, 1, params, out, found);
+
+    PGresult *res = NULL;
+    db_status st = db_exec(c, sql, 1, params, &res);
+    *found = false;
+    if (st != DB_OK)
+        return st;
+    *found = PQntuples(res) > 0;
+    PQclear(res);
+    return DB_OK;
+}
+
+db_status store_organization_update(db_conn *c, const organization *in, organization *out, bool *found)
+{
+    store_time_text updated = store_time(in->updated_us);
+    char *addr = xstrdup(json_dump(in->address));
+    char *metadata = xstrdup(json_dump(in->metadata));
+    const char *params[9] = {
+        in->id,          in->parent_id,          in->legal_name, in->doing_business_as, addr,
+        in->status_code, in->status_description, metadata,       updated.s,
+    };
+    db_status st = org_exec_one(c, org_update_sql, 9, params, out, found);
+
+    free(addr);
+    free(metadata);
+    return st;
+}
+
+db_status store_organization_soft_delete(db_conn *c, const char *id, int64_t at_us, organization *out,
+                                         bool *found)
+{
+    store_time_text at = store_time(at_us);
+    const char *params[2] = {id, at.s};
+    return org_exec_one(c, org_soft_delete_sql, 2, params, out, found);
+}
+
+db_status store_organization_lock_tree(db_conn *c)
+{
+    return db_exec(c, org_lock_tree_sql, 0, NULL, NULL);
+}
+
+db_status store_organization_is_self_or_descendant(db_conn *c, const char *id, const char *candidate,
+                                                   bool *result)
+{
+    const char *params[2] = {id, candidate};
+    PGresult *res = NULL;
+    db_status st = db_exec(c, org_descendant_sql, 2, params, &res);
+
+    *result = false;
+    if (st != DB_OK)
+        return st;
+    *result = PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return DB_OK;
+}
+
+db_status store_organization_list(db_conn *c, const page_params *p, const organization_filter *f,
+                                  organization **items, size_t *n)
+{
+    store_time_text from = store_time(p->from_us);
+    store_time_text to = store_time(p->to_us);
+    store_int_text limit = store_int(p->limit);
+    store_int_text offset = store_int((p->page - 1) * (int64_t)p->limit);
+    char *meta = store_metadata_filter(p);
+    const char *params[9] = {
+        p->has_range ? from.s : NULL,
+        p->has_range ? to.s : NULL,
+        meta,
+        f->legal_name,
+        f->doing_business_as,
+        f->legal_document,
+        f->status,
+        limit.s,
+        offset.s,
+    };
+    PGresult *res = NULL;
+    db_status st = db_exec(c, p->desc ? org_list_desc_sql : org_list_asc_sql, 9, params, &res);
+
+    *items = NULL;
+    *n = 0;
+    free(meta);
+    if (st != DB_OK)
+        return st;
+    int rows = PQntuples(res);
+    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(organization));
+    for (int i = 0; i < rows; i++)
+        org_from_row(res, i, &(*items)[i]);
+    *n = (size_t)rows;
+    PQclear(res);
+    return DB_OK;
+}
+
+db_status store_organization_count(db_conn *c, int64_t *n)
+{
+    PGresult *res = NULL;
+    db_status st = db_exec(c, org_count_sql, 0, NULL, &res);
+
+    *n = 0;
+    if (st != DB_OK)
+        return st;
+    *n = store_i64(res, 0, 0, 0);
+    PQclear(res);
+    return DB_OK;
+}
