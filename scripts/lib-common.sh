@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the scripts in this folder: messages, paths, port picking, pid files and polling.
 # Sourced only (never executed); it starts no process and writes no file by itself.
 # Callers set MIDAZ_SCRIPT (the prefix of their messages) before sourcing it.

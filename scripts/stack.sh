@@ -27,7 +27,6 @@ STOP_GRACE=15
 POLL=0.25
 TAIL_LINES=40
 
-INFRA=(postgres redis kafka)
 SERVICES=(onboarding portfolio transaction)
 COMPONENTS=(postgres redis kafka onboarding portfolio transaction gateway)
 # Port keys in the ports file, each with its usual port.
@@ -48,7 +47,7 @@ IS_ROOT=0
 [ "$(id -u)" -ne 0 ] || IS_ROOT=1
 
 usage() {
-  sed -n '6,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -257,6 +256,7 @@ spawn() { # <component> <log file> <command...>
   rm -f "$(pid_file "$comp")"
   log_marker "$comp" "$log"
   # The child writes its own pid before exec, whether setsid forked or not.
+  # shellcheck disable=SC2016 # expanded by the child shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$comp").new" "$@" </dev/null >>"$log" 2>&1 9>&- &
   local i
   for i in $(seq 1 100); do
@@ -341,16 +341,23 @@ stop_processes() { # <component...>
 
 # ---- PostgreSQL ------------------------------------------------------------------------------------
 
+PG_BIN=""
 pg_bindir() {
-  local d
-  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-  if [ -n "$d" ] && [ -x "$d/postgres" ]; then
-    echo "$d"
-  elif command -v initdb >/dev/null 2>&1; then
-    dirname "$(command -v initdb)"
-  else
-    die "PostgreSQL server binaries not found (scripts/install-deps.sh installs postgresql)"
+  if [ -z "$PG_BIN" ]; then
+    local d
+    # The newest server installed by Debian's postgresql package, else initdb from PATH.
+    for d in /usr/lib/postgresql/*/bin; do
+      [ -x "$d/postgres" ] || continue
+      if [ -z "$PG_BIN" ] || [ "$(printf '%s\n%s\n' "$PG_BIN" "$d" | sort -V | tail -n 1)" = "$d" ]; then
+        PG_BIN="$d"
+      fi
+    done
+    if [ -z "$PG_BIN" ] && command -v initdb >/dev/null 2>&1; then
+      PG_BIN="$(dirname "$(command -v initdb)")"
+    fi
+    [ -n "$PG_BIN" ] || die "PostgreSQL server binaries not found (scripts/install-deps.sh installs postgresql)"
   fi
+  echo "$PG_BIN"
 }
 
 as_pg() {
@@ -615,6 +622,7 @@ launch_app() { # <component>
   port_is_free "${PORTS_OF[$port_key]}" || die "$comp port ${PORTS_OF[$port_key]} is busy"
   [ -f "$STATE_DIR/env/$comp.env" ] || write_env_files
   # The env file is sourced by the process itself just before it execs the binary (same pid).
+  # shellcheck disable=SC2016 # expanded by the child shell
   spawn "$comp" "$LOG_DIR/$comp.log" bash -c 'set -a; . "$0"; set +a; exec "$1"' "$STATE_DIR/env/$comp.env" "$bin"
 }
 

@@ -271,10 +271,11 @@ Test(onb_ledgers, concurrent_creates_have_exactly_one_winner, .timeout = 120)
 
     for (int i = 0; i < N; i++) {
         /* "race ledger" with a different set of upper-case letters each time */
+        static const int letters[5] = {0, 1, 2, 3, 5}; /* letters of "race ledger" (not the space) */
         char name[32] = "race ledger";
         for (int b = 0; b < 5; b++)
             if (i & (1 << b))
-                name[b] = (char)(name[b] - 32);
+                name[letters[b]] = (char)(name[letters[b]] - 32);
         methods[i] = "POST";
         paths[i] = path;
         bodies[i] = xasprintf("{\"name\":\"%s\"}", name);
@@ -399,6 +400,9 @@ Test(onb_ledgers, delete_through_portfolio_close_call, .fini = restore_portfolio
     char *l_refuse = onb_create_ledger(org, "has accounts", NULL);
     char *l_other = onb_create_ledger(org, "odd answer", NULL);
     int port = onb_url_port("PORTFOLIO_URL");
+    it_kafka_consumer *kc = it_kafka_consumer_new(onb_topic());
+    it_kafka_record *recs = NULL;
+    size_t n = 0;
     it_response r;
     char rid[160];
 
@@ -454,6 +458,27 @@ Test(onb_ledgers, delete_through_portfolio_close_call, .fini = restore_portfolio
     cr_expect_str_eq(it_header_get(&r, "X-Total-Count"), "2", "%s", it_describe(&r));
     it_response_free(&r);
     char *reused = onb_create_ledger(org, "CLOSES", NULL);
+
+    /* events: ledger.deleted once, with deletedAt = ce_time; none for the refused deletes. The whole
+     * organization's stream: organization.created, 4 x ledger.created, 1 x ledger.deleted. */
+    onb_events_for(kc, org, true, 6, 30000, 2000, &recs, &n);
+    cr_expect_eq(n, 6, "events of the organization: got %zu", n);
+    cr_expect_eq(onb_events_count_type(recs, n, "studio.lerian.ledger.created"), 4);
+    cr_expect_eq(onb_events_count_type(recs, n, "studio.lerian.ledger.deleted"), 1);
+    const it_kafka_record *d = onb_events_find(recs, n, "studio.lerian.ledger.deleted");
+    if (d) {
+        json_object *v = onb_parse(d->value);
+        cr_expect_str_eq(d->key, l_ok);
+        cr_expect_str_eq(it_kafka_header_get(d, "ce_subject"), l_ok);
+        cr_expect_str_eq(it_kafka_header_get(d, "ce_ledgerid"), l_ok);
+        cr_expect_str_eq(it_kafka_header_get(d, "ce_organizationid"), org);
+        cr_expect_str_eq(onb_jstr(v, "id"), l_ok);
+        cr_expect(onb_jstr(v, "deletedAt") && strcmp(onb_jstr(v, "deletedAt"), it_kafka_header_get(d, "ce_time")) == 0,
+                  "deletedAt = ce_time: %s", d->value);
+        json_object_put(v);
+    }
+    it_kafka_records_free(recs, n);
+    it_kafka_consumer_free(kc);
 
     /* the organization still has live ledgers */
     onb_reqf("DELETE", NULL, &r, "/v1/organizations/%s", org);

@@ -1,0 +1,339 @@
+/* Transaction handlers. Creates follow 5.1 step by step: headers (3), body and plan (5-16, pure), path
+ * entities (17), idempotency (18), leg resolution through the registries (19) and the write path
+ * (19-24 under lock). Reads embed every operation. Nothing here touches SQL directly. */
+#include "transactions.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "balance_cache.h"
+#include "idempotency.h"
+#include "json/json.h"
+#include "log/log.h"
+#include "posting.h"
+#include "registry.h"
+#include "service/service.h"
+#include "store_txn.h"
+#include "timeutil/timeutil.h"
+#include "tx_http.h"
+#include "txn_idem.h"
+#include "txn_plan.h"
+#include "txn_render.h"
+
+/* ---- T1-T3 ------------------------------------------------------------------------------------------ */
+
+/* Step 19 (first half): every leg's alias to a live account, read-through included. Returns 0, or -1
+ * after replying (0019, 503, database error). */
+static int resolve_legs_or_reply(http_request *r, db_conn *c, arena *a, const char *org, const char *ledger,
+                                 const txn_plan *plan, reg_account *accounts)
+{
+    for (size_t i = 0; i < plan->n_legs; i++) {
+        const char *alias = plan->legs[i].alias;
+        size_t j = 0;
+        for (; j < i; j++)
+            if (strcmp(plan->legs[j].alias, alias) == 0)
+                break;
+        if (j < i) {
+            accounts[i] = accounts[j];
+            continue;
+        }
+        db_status st = DB_OK;
+        reg_result res = registry_account_by_alias(r, c, a, org, ledger, alias, &accounts[i], &st);
+        if (res == REG_RESULT_NOT_FOUND) {
+            http_reply_error(r, ERR_ACCOUNT_INELIGIBLE, "no live account with alias %s", alias);
+            return -1;
+        }
+        if (res != REG_RESULT_FOUND) {
+            registry_reply(r, res, st, ERR_ACCOUNT_INELIGIBLE, "Account");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void transaction_create(http_request *r, txn_endpoint ep)
+{
+    arena *a = http_req_arena(r);
+    api_error e = {0};
+    txn_idem_headers h;
+    json_object *body = NULL;
+    txn_plan plan;
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN];
+    char fp[TXN_FINGERPRINT_LEN + 1];
+    idem_ctx ic;
+    posting_output out;
+    size_t len = 0;
+
+    memset(&out, 0, sizeof(out));
+    /* 3. idempotency headers */
+    if (txn_idem_parse_headers(http_req_header(r, "X-Idempotency"), http_req_header(r, "X-TTL"), &h, &e) < 0)
+        goto reply_error;
+    /* 5-10. body */
+    const char *text = http_req_body(r, &len);
+    if (txn_plan_decode(ep, text, len, &body, &e) < 0)
+        goto reply_error;
+    /* 11-16. shape, dates, values, ambiguity, resolution, sums */
+    if (txn_plan_build(ep, body, time_now_us(), a, &plan, &e) < 0)
+        goto reply_error;
+    /* 17. organization, ledger */
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        goto cleanup;
+    /* 18. idempotency */
+    txn_fingerprint(txn_endpoint_name(ep), NULL, body, ep != TXN_EP_INFLOW, fp);
+    idem_init(&ic, org, ledger, &h, fp);
+    cache *rc = tx_cache(r);
+    if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
+        goto cleanup;
+    /* 19. accounts of the legs */
+    reg_account *accounts = arena_alloc(a, (plan.n_legs ? plan.n_legs : 1) * sizeof(reg_account));
+    if (resolve_legs_or_reply(r, c, a, org, ledger, &plan, accounts) < 0) {
+        idem_release(rc, &ic);
+        goto cleanup;
+    }
+    /* 19-24 and the writes, in one PostgreSQL transaction */
+    posting_input in = {.plan = &plan,
+                        .org = org,
+                        .ledger = ledger,
+                        .accounts = accounts,
+                        .idem_key = ic.active ? ic.h.key : NULL,
+                        .idem_fp = fp,
+                        .idem_ttl_s = ic.h.ttl_s};
+    db_status st = posting_run(c, a, &in, &out);
+    if (st == DB_OK) {
+        for (size_t i = 0; i < out.n_balances; i++)
+            balance_cache_put(rc, &out.balances[i]);
+        idem_completed(rc, &ic, 201, out.body, out.idem_expires_us);
+        idem_reply(r, 201, out.body, false);
+        goto cleanup;
+    }
+    if (st == DB_CONFLICT && out.idem_conflict) {
+        idem_answer_winner(r, rc, c, &ic);
+        goto cleanup;
+    }
+    idem_release(rc, &ic);
+    if (api_error_is_set(&out.err)) {
+        http_reply_api_error(r, &out.err);
+        goto cleanup;
+    }
+    service_reply_db_error(r, st);
+    goto cleanup;
+
+reply_error:
+    if (!api_error_is_set(&e))
+        api_error_set(&e, ERR_UNMARSHALLING, "invalid request body");
+    http_reply_api_error(r, &e);
+cleanup:
+    api_error_clear(&e);
+    api_error_clear(&out.err);
+    free(out.body);
+    json_object_put(body);
+}
+
+void transaction_create_json(http_request *r)
+{
+    transaction_create(r, TXN_EP_JSON);
+}
+
+void transaction_create_inflow(http_request *r)
+{
+    transaction_create(r, TXN_EP_INFLOW);
+}
+
+void transaction_create_outflow(http_request *r)
+{
+    transaction_create(r, TXN_EP_OUTFLOW);
+}
+
+/* ---- T8 ------------------------------------------------------------------------------------------ */
+
+/* Read one transaction with all its operations; replies 0070 or a database error and returns -1. */
+static int load_full_or_reply(http_request *r, db_conn *c, const char *org, const char *ledger, const char *id,
+                              txn_row *t)
+{
+    bool found = false;
+    db_status st = store_txn_get(c, http_req_arena(r), org, ledger, id, false, t, &found);
+    if (st == DB_OK && found)
+        st = store_txn_load_ops(c, http_req_arena(r), t, 1);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return -1;
+    }
+    if (!found) {
+        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        return -1;
+    }
+    return 0;
+}
+
+void transaction_get(http_request *r)
+{
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN], id[TXN_ID_LEN];
+    txn_row t;
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    tx_path_id(r, "transaction_id", id);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        return;
+    if (load_full_or_reply(r, c, org, ledger, id, &t) < 0)
+        return;
+    http_reply_json(r, 200, txn_render_transaction(&t));
+}
+
+/* ---- T9 ------------------------------------------------------------------------------------------ */
+
+void transaction_list(http_request *r)
+{
+    page_params pp;
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN];
+    txn_row *rows = NULL;
+    size_t n = 0;
+    bool has_prev = false, has_next = false;
+
+    if (tx_page_params_or_reply(r, NULL, &pp) < 0)
+        return;
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        return;
+    db_status st = store_txn_list(c, http_req_arena(r), org, ledger, &pp, &rows, &n, &has_prev, &has_next);
+    if (st == DB_OK)
+        st = store_txn_load_ops(c, http_req_arena(r), rows, n);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return;
+    }
+    json_object *items = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(items, txn_render_transaction(&rows[i]));
+    http_reply_json(r, 200,
+                    txn_render_cursor_envelope(items, pp.limit, n ? rows[0].id : NULL, n ? rows[n - 1].id : NULL,
+                                               has_prev, has_next));
+}
+
+/* ---- T10 ----------------------------------------------------------------------------------------- */
+
+static const json_field patch_fields[] = {
+    {.name = "description", .kind = JK_STRING, .max_len = 256},
+    {.name = "metadata", .kind = JK_METADATA},
+};
+static const json_schema patch_schema = {patch_fields, ARRAY_LEN(patch_fields)};
+
+typedef struct txn_patch_ctx {
+    arena *a;
+    const char *org;
+    const char *ledger;
+    const char *id;
+    json_object *body;
+    bool found;
+} txn_patch_ctx;
+
+static db_status txn_patch_fn(db_conn *c, void *arg)
+{
+    txn_patch_ctx *x = arg;
+    txn_row t;
+    db_status st = store_txn_get(c, x->a, x->org, x->ledger, x->id, true, &t, &x->found);
+    if (st != DB_OK || !x->found)
+        return st;
+    json_object *stored = txn_json_parse_text(t.metadata);
+    json_object *merged = json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
+    char *meta = xstrdup(json_dump(merged));
+    json_object_put(stored);
+    json_object_put(merged);
+    st = store_txn_update(c, t.id, json_get_text(x->body, "description"), meta, time_now_us());
+    free(meta);
+    return st;
+}
+
+void transaction_patch(http_request *r)
+{
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN], id[TXN_ID_LEN];
+    json_object *body = NULL;
+    txn_row t;
+
+    if (http_body_json_or_reply(r, &patch_schema, JSON_MODE_PATCH, &body) < 0)
+        return;
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    tx_path_id(r, "transaction_id", id);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        goto cleanup;
+    txn_patch_ctx x = {.a = http_req_arena(r), .org = org, .ledger = ledger, .id = id, .body = body};
+    db_status st = db_tx(c, txn_patch_fn, &x);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        goto cleanup;
+    }
+    if (!x.found) {
+        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        goto cleanup;
+    }
+    if (load_full_or_reply(r, c, org, ledger, id, &t) < 0)
+        goto cleanup;
+    http_reply_json(r, 200, txn_render_transaction(&t));
+cleanup:
+    json_object_put(body);
+}
+
+/* ---- T11 ----------------------------------------------------------------------------------------- */
+
+void transaction_count(http_request *r)
+{
+    static const char *const filters[] = {"status", NULL};
+    const query_param *q = NULL;
+    size_t nq = http_req_query(r, &q);
+    query_param *kept = arena_alloc(http_req_arena(r), (nq ? nq : 1) * sizeof(query_param));
+    size_t nk = 0;
+    page_params pp;
+    api_error e = {0};
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN];
+    txn_status statuses[1];
+    size_t n_status = 0;
+    bool nothing = false;
+
+    /* only status and the dates are parameters of this route; others are ignored */
+    for (size_t i = 0; i < nq; i++)
+        if (strcmp(q[i].key, "status") == 0 || strcmp(q[i].key, "start_date") == 0 ||
+            strcmp(q[i].key, "end_date") == 0)
+            kept[nk++] = q[i];
+    if (page_params_parse(kept, nk, PAGE_CURSOR, filters, &pp, &e) < 0) {
+        http_reply_api_error(r, &e);
+        api_error_clear(&e);
+        return;
+    }
+    const char *status = page_filter_get(&pp, "status");
+    if (status) {
+        if (strcasecmp(status, "PENDING") == 0) {
+            statuses[n_status++] = TXN_STATUS_PENDING;
+        } else if (strcasecmp(status, "APPROVED") == 0) {
+            statuses[n_status++] = TXN_STATUS_APPROVED;
+        } else if (strcasecmp(status, "CANCELED") == 0) {
+            statuses[n_status++] = TXN_STATUS_CANCELED;
+        } else if (strcasecmp(status, "CREATED") == 0 || strcasecmp(status, "NOTED") == 0) {
+            nothing = true; /* accepted for compatibility; never counts anything */
+        } else {
+            http_reply_error(r, ERR_INVALID_QUERY_PARAMETER, "invalid status");
+            return;
+        }
+    }
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        return;
+    int64_t count = 0;
+    if (!nothing) {
+        db_status st = store_txn_count(c, org, ledger, statuses, n_status, &pp, &count);
+        if (st != DB_OK) {
+            service_reply_db_error(r, st);
+            return;
+        }
+    }
+    tx_reply_count(r, count);
+}
