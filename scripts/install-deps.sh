@@ -13,8 +13,11 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libevent-dev libpq-dev libhiredis-dev libjson-c-dev librdkafka-dev libcriterion-dev libcurl4-openssl-dev
   postgresql redis-server default-jre-headless maven
-  python3 python3-yaml python3-venv curl
+  python3 python3-yaml python3-venv curl docker-compose
 )
+# kubectl (`kubectl kustomize`, kustomize v4+) is preinstalled on the project's machines (package kubectl,
+# from the Google Cloud SDK apt repository; Debian's kubernetes-client 1.20 is too old); asked for if missing.
+command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubectl)
 
 missing_packages() {
   local installed

@@ -97,6 +97,25 @@ else
   record "openapi lint" "FAILED: scripts/lint-openapi.sh missing" 1
 fi
 
+# ---- 4b. deployment files: compose, kustomize, the environment each binary gets (no Docker engine) ---
+section "deployment checks (docker-compose config, kubectl kustomize, scripts/check-env.sh)"
+if docker-compose -f "$REPO/docker-compose.yml" config -q </dev/null; then
+  record "compose config" "passed" 0
+else
+  record "compose config" "FAILED" 1
+fi
+if kubectl kustomize "$REPO/deploy/k8s/base" >/dev/null </dev/null &&
+  kubectl kustomize "$REPO/deploy/k8s/overlays/dev" >/dev/null </dev/null; then
+  record "kustomize base, dev" "passed" 0
+else
+  record "kustomize base, dev" "FAILED" 1
+fi
+if bash "$SCRIPT_DIR/check-env.sh" </dev/null; then
+  record "deployment env check" "passed" 0
+else
+  record "deployment env check" "FAILED" 1
+fi
+
 # ---- 5. integration tests against a fresh stack ----------------------------------------------------
 section "integration tests (fresh stack on free ports)"
 STACK_STATE="$(mktemp -d "${TMPDIR:-/tmp}/midaz-test.XXXXXXXX")"

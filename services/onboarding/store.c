@@ -41,7 +41,7 @@ json_object *store_json(const PGresult *res, int row, int col)
     text = PQgetvalue(res, row, col);
     if (json_parse_strict(text, strlen(text), 64, &obj, NULL, &e) < 0 ||
         !json_object_is_type(obj, json_type_object)) {
-        log_error("store: stored jsonb is not an object: %s", e.message);
+        log_error("store: stored JSON is not an object: %s", e.message);
         api_error_clear(&e);
         json_object_put(obj);
         return json_object_new_object();

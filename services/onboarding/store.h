@@ -24,7 +24,7 @@ char *store_text(const PGresult *res, int row, int col);
 void store_text_into(const PGresult *res, int row, int col, char *out, size_t cap);
 /* A bigint column; `null_value` when SQL NULL. */
 int64_t store_i64(const PGresult *res, int row, int col, int64_t null_value);
-/* A jsonb column (text form) parsed strictly so numbers keep their text; a new reference, or an
+/* A json/jsonb column (text form) parsed strictly so numbers keep their text; a new reference, or an
  * empty object when the value is NULL or unparseable (logged). */
 json_object *store_json(const PGresult *res, int row, int col);
 
@@ -34,8 +34,8 @@ typedef struct store_time_text {
 } store_time_text;
 store_time_text store_time(int64_t us);
 
-/* The metadata.<key>=<value> filters of a list as one JSON object of string values, used with the
- * jsonb containment operator (a string value only matches a string). "{}" when there are none.
+/* The metadata.<key>=<value> filters of a list as one JSON object of string values, which the list
+ * statements expand with json_each_text (a filter matches only a string value). "{}" when there are none.
  * Caller frees. */
 char *store_metadata_filter(const page_params *p);
 

@@ -12,6 +12,11 @@
 #define FOLD_FROM "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
 #define FOLD_TO "'abcdefghijklmnopqrstuvwxyz'"
 #define FOLD(x) "translate(" x ", " FOLD_FROM ", " FOLD_TO ")"
+/* Every metadata.<key>=<value> filter (a JSON object of strings, "{}" for none) names a key whose stored
+ * value is a string equal to the filter value: numbers and booleans never match. */
+#define META_MATCH(p)                                                                                \
+    "NOT EXISTS (SELECT 1 FROM json_each_text(" p "::json) AS f(k, v) WHERE "                        \
+    "json_typeof(metadata -> f.k) IS DISTINCT FROM 'string' OR (metadata ->> f.k) IS DISTINCT FROM f.v)"
 
 #define LEDGER_COLUMNS                                                                               \
     "id::text, organization_id::text, name, status_code, status_description, metadata::text, "       \
@@ -33,7 +38,7 @@ enum {
 
 static const char ledger_insert_sql[] =
     "INSERT INTO ledgers (id, organization_id, name, status_code, status_description, metadata, "
-    "created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7::timestamptz, "
+    "created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::json, $7::timestamptz, "
     "$7::timestamptz) RETURNING " LEDGER_COLUMNS;
 
 #define LEDGER_GET_SQL                                                                               \
@@ -44,7 +49,7 @@ static const char ledger_get_key_share_sql[] = LEDGER_GET_SQL " FOR KEY SHARE";
 static const char ledger_get_update_sql[] = LEDGER_GET_SQL " FOR UPDATE";
 
 static const char ledger_update_sql[] =
-    "UPDATE ledgers SET name = $2, status_code = $3, status_description = $4, metadata = $5::jsonb, "
+    "UPDATE ledgers SET name = $2, status_code = $3, status_description = $4, metadata = $5::json, "
     "updated_at = $6::timestamptz WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " LEDGER_COLUMNS;
 
 static const char ledger_soft_delete_sql[] =
@@ -58,7 +63,7 @@ static const char ledger_any_live_sql[] =
     "SELECT " LEDGER_COLUMNS " FROM ledgers WHERE organization_id = $1::uuid AND deleted_at IS NULL" \
     " AND ($2::timestamptz IS NULL OR created_at >= $2::timestamptz)"                                \
     " AND ($3::timestamptz IS NULL OR created_at <= $3::timestamptz)"                                \
-    " AND metadata @> $4::jsonb"                                                                     \
+    " AND " META_MATCH("$4")                                                                     \
     " AND ($5::text IS NULL OR starts_with(" FOLD("name") ", " FOLD("$5::text") "))"                 \
     " AND ($6::text IS NULL OR " FOLD("status_code") " = " FOLD("$6::text") ")"                      \
     " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"

@@ -13,6 +13,11 @@
 #define FOLD_TO "'abcdefghijklmnopqrstuvwxyz'"
 /* ASCII-only case fold (api.md "Consistency": A-Z equal a-z, everything else by code point). */
 #define FOLD(x) "translate(" x ", " FOLD_FROM ", " FOLD_TO ")"
+/* Every metadata.<key>=<value> filter (a JSON object of strings, "{}" for none) names a key whose stored
+ * value is a string equal to the filter value: numbers and booleans never match. */
+#define META_MATCH(p)                                                                                \
+    "NOT EXISTS (SELECT 1 FROM json_each_text(" p "::json) AS f(k, v) WHERE "                        \
+    "json_typeof(metadata -> f.k) IS DISTINCT FROM 'string' OR (metadata ->> f.k) IS DISTINCT FROM f.v)"
 
 #define ORG_COLUMNS                                                                                  \
     "id::text, parent_organization_id::text, legal_name, doing_business_as, legal_document, "        \
@@ -39,7 +44,7 @@ enum {
 static const char org_insert_sql[] =
     "INSERT INTO organizations (id, parent_organization_id, legal_name, doing_business_as, "
     "legal_document, address, status_code, status_description, metadata, created_at, updated_at) "
-    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10::timestamptz, "
+    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9::json, $10::timestamptz, "
     "$10::timestamptz) RETURNING " ORG_COLUMNS;
 
 #define ORG_GET_SQL "SELECT " ORG_COLUMNS " FROM organizations WHERE id = $1::uuid AND deleted_at IS NULL"
@@ -55,7 +60,7 @@ static const char org_exists_update_sql[] = ORG_EXISTS_SQL " FOR UPDATE";
 static const char org_update_sql[] =
     "UPDATE organizations SET parent_organization_id = $2::uuid, legal_name = $3, "
     "doing_business_as = $4, address = $5::jsonb, status_code = $6, status_description = $7, "
-    "metadata = $8::jsonb, updated_at = $9::timestamptz "
+    "metadata = $8::json, updated_at = $9::timestamptz "
     "WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " ORG_COLUMNS;
 
 static const char org_soft_delete_sql[] =
@@ -78,7 +83,7 @@ static const char org_descendant_sql[] =
     "SELECT " ORG_COLUMNS " FROM organizations WHERE deleted_at IS NULL"                             \
     " AND ($1::timestamptz IS NULL OR created_at >= $1::timestamptz)"                                \
     " AND ($2::timestamptz IS NULL OR created_at <= $2::timestamptz)"                                \
-    " AND metadata @> $3::jsonb"                                                                     \
+    " AND " META_MATCH("$3")                                                                     \
     " AND ($4::text IS NULL OR starts_with(" FOLD("legal_name") ", " FOLD("$4::text") "))"           \
     " AND ($5::text IS NULL OR starts_with(" FOLD("doing_business_as") ", " FOLD("$5::text") "))"    \
     " AND ($6::text IS NULL OR legal_document = $6::text)"                                           \

@@ -22,18 +22,19 @@
 
 #define ACCOUNT_ENTITY "Account"
 
-#define ACCOUNT_CREATE_FIELDS(alias_flags)                                                           \
-    {.name = "assetCode", .kind = JK_STRING, .flags = JF_REQUIRED, .min_len = 1, .max_len = 100},     \
-    {.name = "type", .kind = JK_STRING, .flags = JF_REQUIRED, .min_len = 1, .max_len = 256},          \
-    {.name = "name", .kind = JK_STRING, .max_len = 256},                                             \
-    {.name = "alias", .kind = JK_STRING, .flags = (alias_flags), .min_len = 1, .max_len = 100},       \
-    {.name = "parentAccountId", .kind = JK_STRING, .flags = JF_NULLABLE | JF_UUID},                  \
-    {.name = "portfolioId", .kind = JK_STRING, .flags = JF_NULLABLE | JF_UUID},                      \
-    {.name = "segmentId", .kind = JK_STRING, .flags = JF_NULLABLE | JF_UUID},                        \
-    {.name = "entityId", .kind = JK_STRING, .flags = JF_NULLABLE, .max_len = 256},                   \
-    {.name = "blocked", .kind = JK_BOOL},                                                            \
-    {.name = "status", .kind = JK_STATUS},                                                           \
-    {.name = "metadata", .kind = JK_METADATA}
+#define ACCOUNT_CREATE_FIELDS(alias_flags)                                                                   \
+    {.name = "assetCode", .kind = JK_STRING, .flags = JF_REQUIRED, .min_len = 1, .max_len = 100},            \
+        {.name = "type", .kind = JK_STRING, .flags = JF_REQUIRED, .min_len = 1, .max_len = 256},             \
+        {.name = "name", .kind = JK_STRING, .max_len = 256},                                                 \
+        {.name = "alias", .kind = JK_STRING, .flags = (alias_flags), .min_len = 1, .max_len = 100},          \
+        {.name = "parentAccountId", .kind = JK_STRING, .flags = JF_NULLABLE | JF_UUID},                      \
+        {.name = "portfolioId", .kind = JK_STRING, .flags = JF_NULLABLE | JF_UUID},                          \
+        {.name = "segmentId", .kind = JK_STRING, .flags = JF_NULLABLE | JF_UUID},                            \
+        {.name = "entityId", .kind = JK_STRING, .flags = JF_NULLABLE, .max_len = 256},                       \
+        {.name = "blocked", .kind = JK_BOOL}, {.name = "status", .kind = JK_STATUS},                         \
+    {                                                                                                        \
+        .name = "metadata", .kind = JK_METADATA                                                              \
+    }
 
 static const json_field account_create_fields[] = {ACCOUNT_CREATE_FIELDS(0)};
 static const json_schema account_create_schema = {account_create_fields, ARRAY_LEN(account_create_fields)};
@@ -114,8 +115,8 @@ typedef struct account_write {
     const char *request_id; /* for the balance close call */
     json_object *body;      /* PATCH body */
     int64_t now_us;
-    pf_account in;          /* create: the new row (entity_id may be filled from the portfolio) */
-    bool entity_given;      /* create: entityId was sent */
+    pf_account in;     /* create: the new row (entity_id may be filled from the portfolio) */
+    bool entity_given; /* create: entityId was sent */
     pf_outcome outcome;
     pf_account out;
     json_object *json;
@@ -145,8 +146,8 @@ static db_status account_create_refs(db_conn *c, account_write *w)
     db_status st = DB_OK;
 
     if (w->in.portfolio_id) {
-        if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->in.portfolio_id, PF_LOCK_KEY_SHARE,
-                                         &pf, &found)) != DB_OK)
+        if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->in.portfolio_id,
+                                         PF_LOCK_KEY_SHARE, &pf, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
             w->outcome = PF_PORTFOLIO_MISSING;
@@ -158,8 +159,8 @@ static db_status account_create_refs(db_conn *c, account_write *w)
         }
     }
     if (w->in.segment_id) {
-        if ((st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, w->in.segment_id, PF_LOCK_KEY_SHARE, NULL,
-                                       &found)) != DB_OK)
+        if ((st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, w->in.segment_id, PF_LOCK_KEY_SHARE,
+                                       NULL, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
             w->outcome = PF_SEGMENT_MISSING;
@@ -282,11 +283,12 @@ static db_status account_patch_tx(db_conn *c, void *arg)
     next.b = cur.b;
     next.b.status_code = next.b.status_description = NULL;
     next.b.metadata = NULL;
-    if ((st = account_patch_ref(c, w, "portfolioId", cur.portfolio_id, PF_PORTFOLIO_MISSING, &next.portfolio_id)) !=
-            DB_OK ||
+    if ((st = account_patch_ref(c, w, "portfolioId", cur.portfolio_id, PF_PORTFOLIO_MISSING,
+                                &next.portfolio_id)) != DB_OK ||
         w->outcome != PF_OK)
         goto cleanup;
-    if ((st = account_patch_ref(c, w, "segmentId", cur.segment_id, PF_SEGMENT_MISSING, &next.segment_id)) != DB_OK ||
+    if ((st = account_patch_ref(c, w, "segmentId", cur.segment_id, PF_SEGMENT_MISSING, &next.segment_id)) !=
+            DB_OK ||
         w->outcome != PF_OK)
         goto cleanup;
     next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
@@ -297,8 +299,8 @@ static db_status account_patch_tx(db_conn *c, void *arg)
     next.b.status_code = status.code;
     next.b.status_description = status.description;
     status.code = status.description = NULL;
-    next.b.metadata = json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"),
-                                          json_has(w->body, "metadata"));
+    next.b.metadata =
+        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
     next.b.updated_us = w->now_us;
     if ((st = pf_store_account_update(c, &next, &w->out, &found)) != DB_OK)
         goto cleanup;
@@ -326,8 +328,8 @@ static db_status account_delete_tx(db_conn *c, void *arg)
     db_status st = DB_OK;
 
     account_write_reset(w);
-    if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &w->out, &found)) !=
-        DB_OK)
+    if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &w->out,
+                                   &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
@@ -347,8 +349,8 @@ static db_status account_delete_tx(db_conn *c, void *arg)
         w->outcome = PF_UNAVAILABLE;
         return DB_OK;
     }
-    if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out, &found)) !=
-        DB_OK)
+    if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out,
+                                           &found)) != DB_OK)
         return st;
     if (!found)
         return DB_ERROR;
@@ -458,7 +460,8 @@ void account_list(http_request *r)
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (pf_page_params_or_reply(r, account_list_filters, &p) < 0 || account_filter_or_reply(r, &p, &f, uuids) < 0)
+    if (pf_page_params_or_reply(r, account_list_filters, &p) < 0 ||
+        account_filter_or_reply(r, &p, &f, uuids) < 0)
         return;
     if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
         return;

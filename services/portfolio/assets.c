@@ -74,11 +74,11 @@ typedef struct asset_write {
     const char *request_id; /* for the balance close calls */
     json_object *body;      /* PATCH body */
     int64_t now_us;
-    pf_asset in;            /* create: the new asset */
-    pf_account ext_in;      /* create: its external account */
+    pf_asset in;       /* create: the new asset */
+    pf_account ext_in; /* create: its external account */
     pf_outcome outcome;
     pf_asset out;
-    json_object *json;      /* response and event data */
+    json_object *json; /* response and event data */
 } asset_write;
 
 static void asset_write_reset(asset_write *w)
@@ -127,8 +127,8 @@ static db_status asset_create_tx(db_conn *c, void *arg)
     if ((st = pf_event_emit(c, "asset", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, w->out.b.id,
                             w->out.b.created_us, w->json)) != DB_OK)
         goto cleanup;
-    st = pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, ext.b.id, ext.b.created_us,
-                       ext_json);
+    st = pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, ext.b.id,
+                       ext.b.created_us, ext_json);
 cleanup:
     json_object_put(ext_json);
     pf_account_clear(&ext);
@@ -145,7 +145,8 @@ static db_status asset_patch_tx(db_conn *c, void *arg)
     db_status st = DB_OK;
 
     asset_write_reset(w);
-    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur, &found)) != DB_OK)
+    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur, &found)) !=
+        DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
@@ -160,8 +161,8 @@ static db_status asset_patch_tx(db_conn *c, void *arg)
     next.b.status_code = status.code;
     next.b.status_description = status.description;
     status.code = status.description = NULL;
-    next.b.metadata = json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"),
-                                          json_has(w->body, "metadata"));
+    next.b.metadata =
+        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
     next.b.updated_us = w->now_us;
     if ((st = pf_store_asset_update(c, &next, &w->out, &found)) != DB_OK) {
         if (st == DB_CONFLICT)
@@ -199,7 +200,8 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
     db_status st = DB_OK;
 
     asset_write_reset(w);
-    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &w->out, &found)) != DB_OK)
+    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &w->out, &found)) !=
+        DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
@@ -211,7 +213,8 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
         w->outcome = PF_IN_USE;
         goto cleanup;
     }
-    if ((st = pf_store_account_lock_externals(c, w->scope.org, w->scope.ledger, w->out.code, &ext, &n_ext)) != DB_OK)
+    if ((st = pf_store_account_lock_externals(c, w->scope.org, w->scope.ledger, w->out.code, &ext, &n_ext)) !=
+        DB_OK)
         goto cleanup;
     for (size_t i = 0; i < n_ext; i++) {
         switch (pf_remote_close_balances(w->request_id, w->scope.org, w->scope.ledger, ext[i].b.id)) {
@@ -229,8 +232,8 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
     }
     /* events.md section 5: account.deleted of each external account, then asset.deleted. */
     for (size_t i = 0; i < n_ext; i++) {
-        if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, ext[i].b.id, w->now_us, &gone,
-                                               &found)) != DB_OK)
+        if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, ext[i].b.id, w->now_us,
+                                               &gone, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
             st = DB_ERROR;
@@ -244,8 +247,8 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
         if (st != DB_OK)
             goto cleanup;
     }
-    if ((st = pf_store_asset_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out, &found)) !=
-        DB_OK)
+    if ((st = pf_store_asset_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out,
+                                         &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         st = DB_ERROR;

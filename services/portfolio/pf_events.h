@@ -8,11 +8,7 @@
 #include "db/db.h"
 #include "util/mem.h"
 
-typedef enum pf_event_action {
-    PF_EVENT_CREATED,
-    PF_EVENT_UPDATED,
-    PF_EVENT_DELETED
-} pf_event_action;
+typedef enum pf_event_action { PF_EVENT_CREATED, PF_EVENT_UPDATED, PF_EVENT_DELETED } pf_event_action;
 
 /* Record studio.lerian.<entity>.<action> on this service's KAFKA_TOPIC: key and ce_ledgerid =
  * ledger_id, ce_organizationid = org_id, subject = subject_id, ce_time = time_us, value = data

@@ -116,7 +116,8 @@ void pf_json_add_tail(json_object *obj, const pf_base *b)
     json_object_object_add(status, "code", json_object_new_string(b->status_code ? b->status_code : ""));
     json_object_object_add(status, "description", pf_json_text(b->status_description));
     json_object_object_add(obj, "status", status);
-    json_object_object_add(obj, "metadata", b->metadata ? json_object_get(b->metadata) : json_object_new_object());
+    json_object_object_add(obj, "metadata",
+                           b->metadata ? json_object_get(b->metadata) : json_object_new_object());
     json_object_object_add(obj, "createdAt", pf_json_time(b->created_us));
     json_object_object_add(obj, "updatedAt", pf_json_time(b->updated_us));
     json_object_object_add(obj, "deletedAt", pf_json_time(b->deleted_us));
@@ -174,7 +175,8 @@ void pf_reply_write(http_request *r, pf_outcome outcome, db_status st, const cha
         http_reply_error(r, ERR_MISMATCHED_ASSET_CODE, "the parent account has another assetCode");
         return;
     case PF_EXTERNAL_IMMUTABLE:
-        http_reply_error(r, ERR_EXTERNAL_ACCOUNT_MODIFICATION, "external accounts cannot be changed or deleted");
+        http_reply_error(r, ERR_EXTERNAL_ACCOUNT_MODIFICATION,
+                         "external accounts cannot be changed or deleted");
         return;
     case PF_BALANCE_NONZERO:
         http_reply_error(r, ERR_ACCOUNT_BALANCE_DELETION, "a balance of the account is not zero");

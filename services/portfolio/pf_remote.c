@@ -59,7 +59,8 @@ static pf_lookup_result pf_remote_lookup(const char *request_id, const char *pat
     pf_lookup_result out = PF_LOOKUP_UNAVAILABLE;
 
     if (cs != INTERNAL_OK) {
-        log_warn("read-through %s: onboarding %s", path, cs == INTERNAL_TIMEOUT ? "timed out" : "unreachable");
+        log_warn("read-through %s: onboarding %s", path,
+                 cs == INTERNAL_TIMEOUT ? "timed out" : "unreachable");
     } else if (resp.status == 200) {
         *updated_us = pf_remote_updated_at(&resp);
         out = PF_LOOKUP_FOUND;
@@ -114,8 +115,8 @@ pf_close_result pf_remote_close_balances(const char *request_id, const char *org
     internal_call_status cs = INTERNAL_OK;
     pf_close_result out = PF_CLOSE_UNAVAILABLE;
 
-    snprintf(path, sizeof(path), "/internal/v1/organizations/%s/ledgers/%s/accounts/%s/balances/close", org_id,
-             ledger_id, account_id);
+    snprintf(path, sizeof(path), "/internal/v1/organizations/%s/ledgers/%s/accounts/%s/balances/close",
+             org_id, ledger_id, account_id);
     cs = internal_call("POST", pf_remote_base("transaction"), path, request_id, NULL, 0, pf_remote_timeout(),
                        &resp);
     if (cs != INTERNAL_OK) {

@@ -5,6 +5,8 @@
 #pragma once
 #include <stdint.h>
 
+#include "util/mem.h"
+
 typedef enum pf_lookup_result {
     PF_LOOKUP_FOUND,      /* 200: the entity exists and is live */
     PF_LOOKUP_NOT_FOUND,  /* 404: the owner says it does not exist (-> 0038 / 0037) */
@@ -13,17 +15,18 @@ typedef enum pf_lookup_result {
 
 /* GET /internal/v1/organizations/{org_id} at ONBOARDING_URL. On FOUND *updated_us is the entity's
  * updatedAt (the current time when the body lacks it). */
-pf_lookup_result pf_remote_organization(const char *request_id, const char *org_id, int64_t *updated_us);
+pf_lookup_result pf_remote_organization(const char *request_id, const char *org_id,
+                                        int64_t *updated_us) MUSTCHECK;
 /* GET /internal/v1/organizations/{org_id}/ledgers/{ledger_id} at ONBOARDING_URL. */
 pf_lookup_result pf_remote_ledger(const char *request_id, const char *org_id, const char *ledger_id,
-                                  int64_t *updated_us);
+                                  int64_t *updated_us) MUSTCHECK;
 
 typedef enum pf_close_result {
-    PF_CLOSE_DONE,        /* 204: balances closed (or nothing to close) */
-    PF_CLOSE_NONZERO,     /* 400 with code 0012: a balance is not zero (-> 0012) */
-    PF_CLOSE_UNAVAILABLE  /* anything else, unreachable or timeout (-> 503 0901) */
+    PF_CLOSE_DONE,       /* 204: balances closed (or nothing to close) */
+    PF_CLOSE_NONZERO,    /* 400 with code 0012: a balance is not zero (-> 0012) */
+    PF_CLOSE_UNAVAILABLE /* anything else, unreachable or timeout (-> 503 0901) */
 } pf_close_result;
 
 /* POST /internal/v1/organizations/{o}/ledgers/{l}/accounts/{a}/balances/close at TRANSACTION_URL. */
 pf_close_result pf_remote_close_balances(const char *request_id, const char *org_id, const char *ledger_id,
-                                         const char *account_id);
+                                         const char *account_id) MUSTCHECK;

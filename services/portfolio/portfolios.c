@@ -23,7 +23,8 @@ static const json_field portfolio_create_fields[] = {
     {.name = "status", .kind = JK_STATUS},
     {.name = "metadata", .kind = JK_METADATA},
 };
-static const json_schema portfolio_create_schema = {portfolio_create_fields, ARRAY_LEN(portfolio_create_fields)};
+static const json_schema portfolio_create_schema = {portfolio_create_fields,
+                                                    ARRAY_LEN(portfolio_create_fields)};
 
 static const json_field portfolio_patch_fields[] = {
     {.name = "name", .kind = JK_STRING, .min_len = 1, .max_len = 256},
@@ -113,8 +114,8 @@ static db_status portfolio_patch_tx(db_conn *c, void *arg)
     db_status st = DB_OK;
 
     portfolio_write_reset(w);
-    if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur, &found)) !=
-        DB_OK)
+    if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur,
+                                     &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
@@ -129,8 +130,8 @@ static db_status portfolio_patch_tx(db_conn *c, void *arg)
     next.b.status_code = status.code;
     next.b.status_description = status.description;
     status.code = status.description = NULL;
-    next.b.metadata = json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"),
-                                          json_has(w->body, "metadata"));
+    next.b.metadata =
+        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
     next.b.updated_us = w->now_us;
     if ((st = pf_store_portfolio_update(c, &next, &w->out, &found)) != DB_OK)
         goto cleanup;
@@ -156,7 +157,7 @@ static db_status portfolio_delete_tx(db_conn *c, void *arg)
 
     portfolio_write_reset(w);
     if ((st = pf_store_portfolio_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out,
-                                           &found)) != DB_OK)
+                                             &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = PF_NOT_FOUND;

@@ -128,8 +128,8 @@ static db_status segment_patch_tx(db_conn *c, void *arg)
     next.b.status_code = status.code;
     next.b.status_description = status.description;
     status.code = status.description = NULL;
-    next.b.metadata = json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"),
-                                          json_has(w->body, "metadata"));
+    next.b.metadata =
+        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
     next.b.updated_us = w->now_us;
     if ((st = pf_store_segment_update(c, &next, &w->out, &found)) != DB_OK) {
         if (st == DB_CONFLICT)

@@ -8,8 +8,8 @@
 #include "json/json.h"
 #include "util/mem.h"
 
-#define ACCOUNT_COLUMNS                                                                              \
-    PF_HEAD_COLUMNS ", asset_code, name, alias, type, parent_account_id::text, portfolio_id::text, "  \
+#define ACCOUNT_COLUMNS                                                                                      \
+    PF_HEAD_COLUMNS ", asset_code, name, alias, type, parent_account_id::text, portfolio_id::text, "         \
                     "segment_id::text, entity_id, blocked, " PF_TAIL_COLUMNS
 enum {
     COL_ASSET_CODE = 3,
@@ -32,8 +32,8 @@ static const char account_insert_sql[] =
     "updated_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8::uuid, $9::uuid, $10::uuid, $11, "
     "$12::boolean, $13, $14, $15::jsonb, $16::timestamptz, $16::timestamptz) RETURNING " ACCOUNT_COLUMNS;
 
-#define ACCOUNT_GET_SQL                                                                              \
-    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND id = $3::uuid "             \
+#define ACCOUNT_GET_SQL                                                                                      \
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND id = $3::uuid "                    \
     "AND deleted_at IS NULL"
 static const char account_get_sql[] = ACCOUNT_GET_SQL;
 static const char account_get_key_share_sql[] = ACCOUNT_GET_SQL " FOR KEY SHARE";
@@ -63,22 +63,33 @@ static const char account_lock_externals_sql[] =
     "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND asset_code = $3 "
     "AND type = 'external' AND deleted_at IS NULL ORDER BY id FOR UPDATE";
 
-#define ACCOUNT_LIST_SQL(dir)                                                                        \
-    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND deleted_at IS NULL"         \
-    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                \
-    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                \
-    " AND metadata @> $5::jsonb"                                                                     \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD("$6::text") ")"                \
-    " AND ($7::uuid IS NULL OR portfolio_id = $7::uuid)"                                             \
-    " AND ($8::uuid IS NULL OR segment_id = $8::uuid)"                                               \
-    " AND ($9::uuid IS NULL OR parent_account_id = $9::uuid)"                                        \
-    " AND ($10::text IS NULL OR entity_id = $10::text)"                                              \
-    " AND ($11::text IS NULL OR asset_code = $11::text)"                                             \
-    " AND ($12::text IS NULL OR " PF_FOLD("type") " = " PF_FOLD("$12::text") ")"                     \
-    " AND ($13::boolean IS NULL OR blocked = $13::boolean)"                                          \
-    " AND ($14::text IS NULL OR starts_with(" PF_FOLD("name") ", " PF_FOLD("$14::text") "))"         \
-    " AND ($15::text IS NULL OR starts_with(" PF_FOLD("alias") ", " PF_FOLD("$15::text") "))"        \
-    " ORDER BY created_at " dir ", id " dir " LIMIT $16::bigint OFFSET $17::bigint"
+#define ACCOUNT_LIST_SQL(dir)                                                                                \
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND deleted_at IS NULL"                \
+    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
+    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
+    " AND metadata @> $5::jsonb"                                                                             \
+    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
+        "$6::text") ")"                                                                                      \
+                    " AND ($7::uuid IS NULL OR portfolio_id = $7::uuid)"                                     \
+                    " AND ($8::uuid IS NULL OR segment_id = $8::uuid)"                                       \
+                    " AND ($9::uuid IS NULL OR parent_account_id = $9::uuid)"                                \
+                    " AND ($10::text IS NULL OR entity_id = $10::text)"                                      \
+                    " AND ($11::text IS NULL OR asset_code = $11::text)"                                     \
+                    " AND ($12::text IS NULL OR " PF_FOLD("type") " = " PF_FOLD(                             \
+                        "$12::text") ")"                                                                     \
+                                     " AND ($13::boolean IS NULL OR blocked = $13::boolean)"                 \
+                                     " AND ($14::text IS NULL OR starts_with(" PF_FOLD("name") ", " PF_FOLD( \
+                                         "$14::text") "))"                                                   \
+                                                      " AND ($15::text IS NULL OR starts_with(" PF_FOLD(     \
+                                                          "alias") ", " PF_FOLD("$15::text") "))"            \
+                                                                                             " ORDER BY "    \
+                                                                                             "created_"      \
+                                                                                             "at " dir       \
+                                                                                             ", id " dir     \
+                                                                                             " LIMIT "       \
+                                                                                             "$16::bigint "  \
+                                                                                             "OFFSET "       \
+                                                                                             "$17::bigint"
 static const char account_list_asc_sql[] = ACCOUNT_LIST_SQL("ASC");
 static const char account_list_desc_sql[] = ACCOUNT_LIST_SQL("DESC");
 
@@ -167,12 +178,14 @@ db_status pf_store_account_insert(db_conn *c, const pf_account *in, pf_account *
     pf_time_text created = pf_time_param(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[16] = {
-        in->b.id,          in->b.organization_id,    in->b.ledger_id,
-        in->asset_code,    in->name,                 in->alias,
-        in->type,          in->parent_account_id,    in->portfolio_id,
-        in->segment_id,    in->entity_id,            in->blocked ? "true" : "false",
-        in->b.status_code, in->b.status_description, metadata,
-        created.s,
+        in->b.id,          in->b.organization_id,
+        in->b.ledger_id,   in->asset_code,
+        in->name,          in->alias,
+        in->type,          in->parent_account_id,
+        in->portfolio_id,  in->segment_id,
+        in->entity_id,     in->blocked ? "true" : "false",
+        in->b.status_code, in->b.status_description,
+        metadata,          created.s,
     };
     bool found = false;
     db_status st = account_exec_one(c, account_insert_sql, 16, params, out, &found);
@@ -215,9 +228,9 @@ db_status pf_store_account_update(db_conn *c, const pf_account *in, pf_account *
     pf_time_text updated = pf_time_param(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[12] = {
-        in->b.organization_id, in->b.ledger_id,  in->b.id,          in->name,
-        in->portfolio_id,      in->segment_id,   in->entity_id,     in->blocked ? "true" : "false",
-        in->b.status_code,     in->b.status_description, metadata,  updated.s,
+        in->b.organization_id, in->b.ledger_id,          in->b.id,      in->name,
+        in->portfolio_id,      in->segment_id,           in->entity_id, in->blocked ? "true" : "false",
+        in->b.status_code,     in->b.status_description, metadata,      updated.s,
     };
     db_status st = account_exec_one(c, account_update_sql, 12, params, out, found);
 
@@ -239,8 +252,8 @@ db_status pf_store_account_any_live(db_conn *c, const char *org_id, const char *
     return pf_exec_exists(c, account_any_live_sql, 2, params, result);
 }
 
-db_status pf_store_account_code_in_use(db_conn *c, const char *org_id, const char *ledger_id, const char *code,
-                                       bool *result)
+db_status pf_store_account_code_in_use(db_conn *c, const char *org_id, const char *ledger_id,
+                                       const char *code, bool *result)
 {
     const char *params[3] = {org_id, ledger_id, code};
     return pf_exec_exists(c, account_code_in_use_sql, 3, params, result);
@@ -261,9 +274,12 @@ db_status pf_store_account_list(db_conn *c, const char *org_id, const char *ledg
 
     pf_list_params_init(&lp, p);
     const char *params[17] = {
-        org_id,        ledger_id,      lp.from_p,   lp.to_p,   lp.metadata, f->status,
-        f->portfolio_id, f->segment_id, f->parent_account_id, f->entity_id, f->asset_code,
-        f->type,       f->blocked,     f->name,     f->alias,  lp.limit.s,  lp.offset.s,
+        org_id,          ledger_id,     lp.from_p,
+        lp.to_p,         lp.metadata,   f->status,
+        f->portfolio_id, f->segment_id, f->parent_account_id,
+        f->entity_id,    f->asset_code, f->type,
+        f->blocked,      f->name,       f->alias,
+        lp.limit.s,      lp.offset.s,
     };
     st = account_exec_many(c, p->desc ? account_list_desc_sql : account_list_asc_sql, 17, params, items, n);
     pf_list_params_clear(&lp);

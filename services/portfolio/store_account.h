@@ -24,7 +24,9 @@ typedef struct pf_account {
     bool blocked;
 } pf_account;
 
+/* Free the members of one row and reset it (NULL accepted). */
 void pf_account_clear(pf_account *a);
+/* Free an array of n rows returned by a list/lock function (NULL accepted). */
 void pf_account_list_free(pf_account *items, size_t n);
 
 /* List filters of api.md "Accounts" (NULL = not given); values already validated by the handler. */
@@ -63,8 +65,8 @@ db_status pf_store_account_any_live(db_conn *c, const char *org_id, const char *
                                     bool *result) MUSTCHECK;
 
 /* *result = a live account whose type is not "external" uses asset code `code`. */
-db_status pf_store_account_code_in_use(db_conn *c, const char *org_id, const char *ledger_id, const char *code,
-                                       bool *result) MUSTCHECK;
+db_status pf_store_account_code_in_use(db_conn *c, const char *org_id, const char *ledger_id,
+                                       const char *code, bool *result) MUSTCHECK;
 
 /* The live external accounts with asset code `code`, locked FOR UPDATE in id order. Free with
  * pf_account_list_free. */

@@ -16,8 +16,8 @@ static const char asset_insert_sql[] =
     "metadata, created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9::jsonb, "
     "$10::timestamptz, $10::timestamptz) RETURNING " ASSET_COLUMNS;
 
-#define ASSET_GET_SQL                                                                                \
-    "SELECT " ASSET_COLUMNS " FROM assets WHERE organization_id = $1::uuid AND ledger_id = $2::uuid " \
+#define ASSET_GET_SQL                                                                                        \
+    "SELECT " ASSET_COLUMNS " FROM assets WHERE organization_id = $1::uuid AND ledger_id = $2::uuid "        \
     "AND id = $3::uuid AND deleted_at IS NULL"
 static const char asset_get_sql[] = ASSET_GET_SQL;
 static const char asset_get_key_share_sql[] = ASSET_GET_SQL " FOR KEY SHARE";
@@ -36,14 +36,15 @@ static const char asset_soft_delete_sql[] =
     "UPDATE assets SET deleted_at = $4::timestamptz WHERE organization_id = $1::uuid "
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL RETURNING " ASSET_COLUMNS;
 
-#define ASSET_LIST_SQL(dir)                                                                          \
-    "SELECT " ASSET_COLUMNS " FROM assets WHERE organization_id = $1::uuid AND ledger_id = $2::uuid"  \
-    " AND deleted_at IS NULL"                                                                        \
-    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                \
-    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                \
-    " AND metadata @> $5::jsonb"                                                                     \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD("$6::text") ")"                \
-    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+#define ASSET_LIST_SQL(dir)                                                                                  \
+    "SELECT " ASSET_COLUMNS " FROM assets WHERE organization_id = $1::uuid AND ledger_id = $2::uuid"         \
+    " AND deleted_at IS NULL"                                                                                \
+    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
+    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
+    " AND metadata @> $5::jsonb"                                                                             \
+    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
+        "$6::text") ")"                                                                                      \
+                    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
 static const char asset_list_asc_sql[] = ASSET_LIST_SQL("ASC");
 static const char asset_list_desc_sql[] = ASSET_LIST_SQL("DESC");
 
@@ -101,8 +102,8 @@ db_status pf_store_asset_insert(db_conn *c, const pf_asset *in, pf_asset *out)
     pf_time_text created = pf_time_param(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[10] = {
-        in->b.id,   in->b.organization_id, in->b.ledger_id,          in->name,  in->type,
-        in->code,   in->b.status_code,     in->b.status_description, metadata,  created.s,
+        in->b.id, in->b.organization_id, in->b.ledger_id,          in->name, in->type,
+        in->code, in->b.status_code,     in->b.status_description, metadata, created.s,
     };
     bool found = false;
     db_status st = asset_exec_one(c, asset_insert_sql, 10, params, out, &found);
@@ -145,8 +146,8 @@ db_status pf_store_asset_update(db_conn *c, const pf_asset *in, pf_asset *out, b
     pf_time_text updated = pf_time_param(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[8] = {
-        in->b.organization_id, in->b.ledger_id,          in->b.id, in->name, in->b.status_code,
-        in->b.status_description, metadata,              updated.s,
+        in->b.organization_id, in->b.ledger_id,          in->b.id, in->name,
+        in->b.status_code,     in->b.status_description, metadata, updated.s,
     };
     db_status st = asset_exec_one(c, asset_update_sql, 8, params, out, found);
 
@@ -170,7 +171,8 @@ db_status pf_store_asset_list(db_conn *c, const char *org_id, const char *ledger
     db_status st = DB_OK;
 
     pf_list_params_init(&lp, p);
-    const char *params[8] = {org_id, ledger_id, lp.from_p, lp.to_p, lp.metadata, status, lp.limit.s, lp.offset.s};
+    const char *params[8] = {org_id,      ledger_id, lp.from_p,  lp.to_p,
+                             lp.metadata, status,    lp.limit.s, lp.offset.s};
     st = db_exec(c, p->desc ? asset_list_desc_sql : asset_list_asc_sql, 8, params, &res);
     pf_list_params_clear(&lp);
     *items = NULL;

@@ -17,7 +17,9 @@ typedef struct pf_asset {
     char *code;
 } pf_asset;
 
+/* Free the members of one row and reset it (NULL accepted). */
 void pf_asset_clear(pf_asset *a);
+/* Free an array of n rows returned by a list/lock function (NULL accepted). */
 void pf_asset_list_free(pf_asset *items, size_t n);
 
 /* Insert `in` (deleted_us ignored) and read it back. DB_CONFLICT when a live asset of the ledger

@@ -29,22 +29,23 @@ typedef struct pf_base {
     json_object *metadata;    /* flat object */
     int64_t created_us;
     int64_t updated_us;
-    int64_t deleted_us;       /* -1 = live */
+    int64_t deleted_us; /* -1 = live */
 } pf_base;
 
 /* Column lists of the shared members, in the order pf_base_from_row reads them: the head first
  * (columns 0-2), the entity's own columns, then the tail. */
 #define PF_HEAD_COLUMNS "id::text, organization_id::text, ledger_id::text"
-#define PF_TAIL_COLUMNS                                                                              \
-    "status_code, status_description, metadata::text, "                                             \
-    "(extract(epoch FROM created_at) * 1000000)::bigint, "                                           \
-    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                           \
+#define PF_TAIL_COLUMNS                                                                                      \
+    "status_code, status_description, metadata::text, "                                                      \
+    "(extract(epoch FROM created_at) * 1000000)::bigint, "                                                   \
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                                   \
     "(extract(epoch FROM deleted_at) * 1000000)::bigint"
 #define PF_TAIL_COUNT 6
 
 /* ASCII-only case fold (api.md "Consistency": A-Z equal a-z, every other character by code point). */
 #define PF_FOLD(x) "translate(" x ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
+/* Free b's members and reset it (deleted_us = -1); NULL accepted. */
 void pf_base_clear(pf_base *b);
 /* Fill b from a row: columns 0-2 are the head, tail_col..tail_col+5 the tail. */
 void pf_base_from_row(const PGresult *res, int row, int tail_col, pf_base *b);
@@ -82,6 +83,7 @@ typedef struct pf_list_params {
     char *metadata;
     const char *from_p, *to_p;
 } pf_list_params;
+/* Fill lp from p / free its heap member. */
 void pf_list_params_init(pf_list_params *lp, const page_params *p);
 void pf_list_params_clear(pf_list_params *lp);
 

@@ -12,12 +12,13 @@
 enum { COL_NAME = 3, COL_ENTITY, COL_TAIL };
 
 static const char portfolio_insert_sql[] =
-    "INSERT INTO portfolios (id, organization_id, ledger_id, name, entity_id, status_code, status_description, "
+    "INSERT INTO portfolios (id, organization_id, ledger_id, name, entity_id, status_code, "
+    "status_description, "
     "metadata, created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8::jsonb, "
     "$9::timestamptz, $9::timestamptz) RETURNING " PORTFOLIO_COLUMNS;
 
-#define PORTFOLIO_GET_SQL                                                                            \
-    "SELECT " PORTFOLIO_COLUMNS " FROM portfolios WHERE organization_id = $1::uuid "                  \
+#define PORTFOLIO_GET_SQL                                                                                    \
+    "SELECT " PORTFOLIO_COLUMNS " FROM portfolios WHERE organization_id = $1::uuid "                         \
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL"
 static const char portfolio_get_sql[] = PORTFOLIO_GET_SQL;
 static const char portfolio_get_key_share_sql[] = PORTFOLIO_GET_SQL " FOR KEY SHARE";
@@ -32,15 +33,16 @@ static const char portfolio_soft_delete_sql[] =
     "UPDATE portfolios SET deleted_at = $4::timestamptz WHERE organization_id = $1::uuid "
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL RETURNING " PORTFOLIO_COLUMNS;
 
-#define PORTFOLIO_LIST_SQL(dir)                                                                      \
-    "SELECT " PORTFOLIO_COLUMNS " FROM portfolios WHERE organization_id = $1::uuid "                  \
-    "AND ledger_id = $2::uuid AND deleted_at IS NULL"                                                \
-    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                \
-    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                \
-    " AND metadata @> $5::jsonb"                                                                     \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD("$6::text") ")"                \
-    " AND ($7::text IS NULL OR entity_id = $7::text)"                                                \
-    " ORDER BY created_at " dir ", id " dir " LIMIT $8::bigint OFFSET $9::bigint"
+#define PORTFOLIO_LIST_SQL(dir)                                                                              \
+    "SELECT " PORTFOLIO_COLUMNS " FROM portfolios WHERE organization_id = $1::uuid "                         \
+    "AND ledger_id = $2::uuid AND deleted_at IS NULL"                                                        \
+    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
+    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
+    " AND metadata @> $5::jsonb"                                                                             \
+    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
+        "$6::text") ")"                                                                                      \
+                    " AND ($7::text IS NULL OR entity_id = $7::text)"                                        \
+                    " ORDER BY created_at " dir ", id " dir " LIMIT $8::bigint OFFSET $9::bigint"
 static const char portfolio_list_asc_sql[] = PORTFOLIO_LIST_SQL("ASC");
 static const char portfolio_list_desc_sql[] = PORTFOLIO_LIST_SQL("DESC");
 
@@ -95,8 +97,9 @@ db_status pf_store_portfolio_insert(db_conn *c, const pf_portfolio *in, pf_portf
 {
     pf_time_text created = pf_time_param(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[9] = {in->b.id,          in->b.organization_id,    in->b.ledger_id, in->name, in->entity_id,
-                             in->b.status_code, in->b.status_description, metadata,        created.s};
+    const char *params[9] = {in->b.id,      in->b.organization_id, in->b.ledger_id,          in->name,
+                             in->entity_id, in->b.status_code,     in->b.status_description, metadata,
+                             created.s};
     bool found = false;
     db_status st = portfolio_exec_one(c, portfolio_insert_sql, 9, params, out, &found);
 
@@ -130,16 +133,17 @@ db_status pf_store_portfolio_update(db_conn *c, const pf_portfolio *in, pf_portf
 {
     pf_time_text updated = pf_time_param(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[9] = {in->b.organization_id, in->b.ledger_id, in->b.id, in->name, in->entity_id,
-                             in->b.status_code, in->b.status_description, metadata, updated.s};
+    const char *params[9] = {
+        in->b.organization_id, in->b.ledger_id,          in->b.id, in->name, in->entity_id,
+        in->b.status_code,     in->b.status_description, metadata, updated.s};
     db_status st = portfolio_exec_one(c, portfolio_update_sql, 9, params, out, found);
 
     free(metadata);
     return st;
 }
 
-db_status pf_store_portfolio_soft_delete(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                                         int64_t at_us, pf_portfolio *out, bool *found)
+db_status pf_store_portfolio_soft_delete(db_conn *c, const char *org_id, const char *ledger_id,
+                                         const char *id, int64_t at_us, pf_portfolio *out, bool *found)
 {
     pf_time_text at = pf_time_param(at_us);
     const char *params[4] = {org_id, ledger_id, id, at.s};
@@ -154,7 +158,7 @@ db_status pf_store_portfolio_list(db_conn *c, const char *org_id, const char *le
     db_status st = DB_OK;
 
     pf_list_params_init(&lp, p);
-    const char *params[9] = {org_id,   ledger_id,    lp.from_p,  lp.to_p,    lp.metadata,
+    const char *params[9] = {org_id,    ledger_id,    lp.from_p,  lp.to_p,    lp.metadata,
                              f->status, f->entity_id, lp.limit.s, lp.offset.s};
     st = db_exec(c, p->desc ? portfolio_list_desc_sql : portfolio_list_asc_sql, 9, params, &res);
     pf_list_params_clear(&lp);

@@ -6,8 +6,7 @@
 
 #include "store_common.h"
 
-static const char reg_org_state_sql[] =
-    "SELECT deleted_at IS NULL FROM organizations WHERE id = $1::uuid";
+static const char reg_org_state_sql[] = "SELECT deleted_at IS NULL FROM organizations WHERE id = $1::uuid";
 
 static const char reg_ledger_state_sql[] =
     "SELECT deleted_at IS NULL AND closed_at IS NULL AND organization_id = $1::uuid "
@@ -21,12 +20,11 @@ static const char reg_ledger_register_sql[] =
     "INSERT INTO ledgers (id, organization_id, updated_at, deleted_at) "
     "VALUES ($2::uuid, $1::uuid, $3::timestamptz, NULL) ON CONFLICT (id) DO NOTHING";
 
-static const char reg_org_apply_sql[] =
-    "INSERT INTO organizations AS o (id, updated_at, deleted_at) "
-    "VALUES ($1::uuid, $2::timestamptz, $3::timestamptz) "
-    "ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at, "
-    "deleted_at = COALESCE(o.deleted_at, EXCLUDED.deleted_at) "
-    "WHERE o.updated_at <= EXCLUDED.updated_at";
+static const char reg_org_apply_sql[] = "INSERT INTO organizations AS o (id, updated_at, deleted_at) "
+                                        "VALUES ($1::uuid, $2::timestamptz, $3::timestamptz) "
+                                        "ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at, "
+                                        "deleted_at = COALESCE(o.deleted_at, EXCLUDED.deleted_at) "
+                                        "WHERE o.updated_at <= EXCLUDED.updated_at";
 
 static const char reg_ledger_apply_sql[] =
     "INSERT INTO ledgers AS l (id, organization_id, updated_at, deleted_at) "

@@ -22,7 +22,8 @@ db_status pf_reg_ledger_state(db_conn *c, const char *org_id, const char *id, pf
 /* Read-through result: register a live entity when no row exists yet (an existing row always wins:
  * events and earlier lookups are at least as recent). updated_us = the entity's updatedAt. */
 db_status pf_reg_org_register(db_conn *c, const char *id, int64_t updated_us) MUSTCHECK;
-db_status pf_reg_ledger_register(db_conn *c, const char *org_id, const char *id, int64_t updated_us) MUSTCHECK;
+db_status pf_reg_ledger_register(db_conn *c, const char *org_id, const char *id,
+                                 int64_t updated_us) MUSTCHECK;
 
 /* Event upserts (events.md 7): insert, or overwrite the row when the event's time (updatedAt, or
  * deletedAt for a deletion) is not older than the stored one. deleted_us < 0 = live. A deletion is

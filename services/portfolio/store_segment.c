@@ -16,8 +16,8 @@ static const char segment_insert_sql[] =
     "created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7::jsonb, $8::timestamptz, "
     "$8::timestamptz) RETURNING " SEGMENT_COLUMNS;
 
-#define SEGMENT_GET_SQL                                                                              \
-    "SELECT " SEGMENT_COLUMNS " FROM segments WHERE organization_id = $1::uuid "                      \
+#define SEGMENT_GET_SQL                                                                                      \
+    "SELECT " SEGMENT_COLUMNS " FROM segments WHERE organization_id = $1::uuid "                             \
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL"
 static const char segment_get_sql[] = SEGMENT_GET_SQL;
 static const char segment_get_key_share_sql[] = SEGMENT_GET_SQL " FOR KEY SHARE";
@@ -32,14 +32,15 @@ static const char segment_soft_delete_sql[] =
     "UPDATE segments SET deleted_at = $4::timestamptz WHERE organization_id = $1::uuid "
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL RETURNING " SEGMENT_COLUMNS;
 
-#define SEGMENT_LIST_SQL(dir)                                                                        \
-    "SELECT " SEGMENT_COLUMNS " FROM segments WHERE organization_id = $1::uuid "                      \
-    "AND ledger_id = $2::uuid AND deleted_at IS NULL"                                                \
-    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                \
-    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                \
-    " AND metadata @> $5::jsonb"                                                                     \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD("$6::text") ")"                \
-    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+#define SEGMENT_LIST_SQL(dir)                                                                                \
+    "SELECT " SEGMENT_COLUMNS " FROM segments WHERE organization_id = $1::uuid "                             \
+    "AND ledger_id = $2::uuid AND deleted_at IS NULL"                                                        \
+    " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
+    " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
+    " AND metadata @> $5::jsonb"                                                                             \
+    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
+        "$6::text") ")"                                                                                      \
+                    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
 static const char segment_list_asc_sql[] = SEGMENT_LIST_SQL("ASC");
 static const char segment_list_desc_sql[] = SEGMENT_LIST_SQL("DESC");
 
@@ -127,8 +128,8 @@ db_status pf_store_segment_update(db_conn *c, const pf_segment *in, pf_segment *
 {
     pf_time_text updated = pf_time_param(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[8] = {in->b.organization_id, in->b.ledger_id, in->b.id, in->name, in->b.status_code,
-                             in->b.status_description, metadata, updated.s};
+    const char *params[8] = {in->b.organization_id, in->b.ledger_id,          in->b.id, in->name,
+                             in->b.status_code,     in->b.status_description, metadata, updated.s};
     db_status st = segment_exec_one(c, segment_update_sql, 8, params, out, found);
 
     free(metadata);
@@ -151,7 +152,8 @@ db_status pf_store_segment_list(db_conn *c, const char *org_id, const char *ledg
     db_status st = DB_OK;
 
     pf_list_params_init(&lp, p);
-    const char *params[8] = {org_id, ledger_id, lp.from_p, lp.to_p, lp.metadata, status, lp.limit.s, lp.offset.s};
+    const char *params[8] = {org_id,      ledger_id, lp.from_p,  lp.to_p,
+                             lp.metadata, status,    lp.limit.s, lp.offset.s};
     st = db_exec(c, p->desc ? segment_list_desc_sql : segment_list_asc_sql, 8, params, &res);
     pf_list_params_clear(&lp);
     *items = NULL;

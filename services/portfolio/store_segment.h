@@ -15,7 +15,9 @@ typedef struct pf_segment {
     char *name;
 } pf_segment;
 
+/* Free the members of one row and reset it (NULL accepted). */
 void pf_segment_clear(pf_segment *s);
+/* Free an array of n rows returned by a list/lock function (NULL accepted). */
 void pf_segment_list_free(pf_segment *items, size_t n);
 
 /* Insert and read back. DB_CONFLICT when a live segment of the ledger has exactly that name. */

@@ -11,18 +11,30 @@
 #include "json/json.h"
 #include "txn_render.h"
 
-#define BALANCE_CACHE_TTL_S "600"
+#define BALANCE_CACHE_TTL_S "300"
 
+/* Entries are "<run_id>:<version>:<updatedAt us>:<json | ->". The Redis run_id changes on every server
+ * start, so an entry restored from a snapshot after a restart (possibly older than writes that failed
+ * while Redis was down) is never served: the reader drops it. */
 static const char cas_script[] =
+    "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') "
     "local cur = redis.call('GET', KEYS[1]) "
     "if cur then "
-    "  local v, u = string.match(cur, '^(%d+):(%d+):') "
+    "  local r, v, u = string.match(cur, '^(%x+):(%d+):(%d+):') "
     "  v = tonumber(v) u = tonumber(u) "
     "  local nv = tonumber(ARGV[1]) local nu = tonumber(ARGV[2]) "
-    "  if v and u and (v > nv or (v == nv and u > nu)) then return 0 end "
+    "  if r == run and v and u and (v > nv or (v == nv and u > nu)) then return 0 end "
     "end "
-    "redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[3], 'EX', ARGV[4]) "
+    "redis.call('SET', KEYS[1], run .. ':' .. ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[3], 'EX', ARGV[4]) "
     "return 1";
+
+static const char get_script[] =
+    "local cur = redis.call('GET', KEYS[1]) "
+    "if not cur then return false end "
+    "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') "
+    "local r, body = string.match(cur, '^(%x+):%d+:%d+:(.*)$') "
+    "if r ~= run then redis.call('DEL', KEYS[1]) return false end "
+    "return body";
 
 static void cache_key(char *out, size_t cap, const char *id)
 {
@@ -64,19 +76,16 @@ void balance_cache_tombstone(cache *c, const balance_row *b)
 char *balance_cache_get(cache *c, const char *balance_id)
 {
     char key[96];
-    char *value = NULL;
-    size_t len = 0;
     char *out = NULL;
     if (!c)
         return NULL;
     cache_key(key, sizeof(key), balance_id);
-    if (cache_get(c, key, &value, &len) != 1)
-        return NULL;
-    /* skip "<version>:<updated>:" */
-    char *p = strchr(value, ':');
-    p = p ? strchr(p + 1, ':') : NULL;
-    if (p && p[1] == '{')
-        out = xstrdup(p + 1);
-    free(value);
+    const char *argv[] = {"EVAL", get_script, "1", key};
+    size_t lens[] = {4, strlen(get_script), 1, strlen(key)};
+    redisReply *rep = cache_command_argv(c, 4, argv, lens);
+    if (rep && rep->type == REDIS_REPLY_STRING && rep->len > 0 && rep->str[0] == '{')
+        out = xstrndup(rep->str, rep->len);
+    if (rep)
+        freeReplyObject(rep);
     return out;
 }

@@ -8,11 +8,22 @@
 #include "metrics/metrics.h"
 #include "registry.h"
 #include "routes.h"
+#include "service/service.h"
 #include "store_registry.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
 
 #define TYPE_PREFIX "studio.lerian."
+
+/* The consumer runs on one thread: its own Redis connection, for balance-cache tombstones. */
+static cache *consumer_cache(void)
+{
+    static cache *c = NULL;
+    const service_config *cfg = service_config_get();
+    if (!c && cfg && cfg->redis_url)
+        c = cache_new(cfg->redis_url, cfg->redis_timeout_ms);
+    return c;
+}
 
 typedef struct entity_times {
     char id[TXN_ID_LEN];
@@ -109,7 +120,7 @@ db_status transaction_consume(db_conn *c, const bus_message *m, void *arg)
                 acc.deleted_us = acc.updated_us;
             if (acc.deleted_us > acc.updated_us)
                 acc.updated_us = acc.deleted_us;
-            st = registry_account_deleted(c, a, &acc);
+            st = registry_account_deleted(c, a, &acc, consumer_cache());
         } else {
             acc.deleted_us = -1;
             st = created ? registry_account_created(c, a, &acc) : registry_account_updated(c, &acc);

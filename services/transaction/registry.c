@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "balance_cache.h"
 #include "client/internal_client.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -308,7 +309,7 @@ db_status registry_account_updated(db_conn *c, const reg_account *acc)
     return store_reg_account_upsert(c, acc);
 }
 
-db_status registry_account_deleted(db_conn *c, arena *a, const reg_account *acc)
+db_status registry_account_deleted(db_conn *c, arena *a, const reg_account *acc, cache *rc)
 {
     balance_row *rows = NULL;
     size_t n = 0;
@@ -335,6 +336,8 @@ db_status registry_account_deleted(db_conn *c, arena *a, const reg_account *acc)
         st = tx_event_balance(c, TX_BALANCE_DELETED, b);
         if (st != DB_OK)
             return st;
+        /* before the commit is harmless: a reader then falls back to PostgreSQL */
+        balance_cache_tombstone(rc, b);
     }
     return DB_OK;
 }

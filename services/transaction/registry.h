@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
+#include "cache/cache.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "store_registry.h"
@@ -47,8 +48,8 @@ db_status registry_account_created(db_conn *c, arena *a, const reg_account *acc)
 /* account.updated: refresh the registry entry. */
 db_status registry_account_updated(db_conn *c, const reg_account *acc) MUSTCHECK;
 /* account.deleted: mark it deleted and soft-delete its zero live balances (balance.deleted each);
- * non-zero balances are left alone and reported. */
-db_status registry_account_deleted(db_conn *c, arena *a, const reg_account *acc) MUSTCHECK;
+ * non-zero balances are left alone and reported. rc (may be NULL) gets a tombstone per deleted balance. */
+db_status registry_account_deleted(db_conn *c, arena *a, const reg_account *acc, cache *rc) MUSTCHECK;
 
 /* The REST account representation (api.md Accounts) into *out (arena strings). 0, or -1 when a member
  * the registry needs is missing or malformed. */

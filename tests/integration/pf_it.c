@@ -79,7 +79,8 @@ char *pf_url(const char *base_var, const pf_ctx *c, const char *suffix_fmt, ...)
     return url;
 }
 
-void pf_call(it_response *out, const char *method, const pf_ctx *c, const char *body, const char *suffix_fmt, ...)
+void pf_call(it_response *out, const char *method, const pf_ctx *c, const char *body, const char *suffix_fmt,
+             ...)
 {
     va_list ap;
     char *url = NULL;
@@ -124,8 +125,8 @@ int pf_items(const it_response *r)
 {
     json_object *items = NULL;
 
-    if (!json_object_is_type(r->json, json_type_object) || !json_object_object_get_ex(r->json, "items", &items) ||
-        !json_object_is_type(items, json_type_array))
+    if (!json_object_is_type(r->json, json_type_object) ||
+        !json_object_object_get_ex(r->json, "items", &items) || !json_object_is_type(items, json_type_array))
         return -1;
     return (int)json_object_array_length(items);
 }
@@ -147,7 +148,8 @@ void pf_assert_error(it_response *r, long status, const char *code, const char *
     it_assert_error(r, status, code, NULL);
     if (!field)
         return;
-    cr_assert(json_object_object_get_ex(r->json, "fields", &fields) && json_object_is_type(fields, json_type_object) &&
+    cr_assert(json_object_object_get_ex(r->json, "fields", &fields) &&
+                  json_object_is_type(fields, json_type_object) &&
                   json_object_object_get_ex(fields, field, NULL),
               "fields.%s expected: %s", field, it_describe(r));
 }

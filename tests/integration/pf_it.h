@@ -22,12 +22,13 @@ void pf_ctx_new_ledger(const pf_ctx *c, pf_ctx *out);
 
 /* "<base_var URL>/v1/organizations/<org>/ledgers/<ledger><suffix>" (suffix printf-formatted).
  * base_var is "GATEWAY_URL" or "PORTFOLIO_URL" (internal routes). Caller frees. */
-char *pf_url(const char *base_var, const pf_ctx *c, const char *suffix_fmt, ...) __attribute__((format(printf, 3, 4)));
+char *pf_url(const char *base_var, const pf_ctx *c, const char *suffix_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* One request to the gateway below the ledger: method, body (NULL = none), suffix. Fails the test only
  * when the transfer fails. */
-void pf_call(it_response *out, const char *method, const pf_ctx *c, const char *body, const char *suffix_fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+void pf_call(it_response *out, const char *method, const pf_ctx *c, const char *body, const char *suffix_fmt,
+             ...) __attribute__((format(printf, 5, 6)));
 
 /* POST body to <L><suffix>, assert 201 and copy the new "id" into id_out (may be NULL). */
 void pf_create(const pf_ctx *c, const char *suffix, const char *body, char id_out[UUID_STR_LEN + 1]);

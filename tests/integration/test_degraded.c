@@ -182,7 +182,8 @@ Test(degraded, stopped_redis_leaves_services_answering_and_degraded, .fini = res
 
     for (int i = 0; i < 3; i++) {
         it_get(orgs, &r);
-        it_assert_error(&r, 404, "0484", "Route Not Found");
+        cr_expect_eq(r.status, 200, "the organization list must keep working without redis: %s",
+                     it_describe(&r));
         cr_expect(r.elapsed_s < 2.0, "requests must stay fast without redis, took %.3f s", r.elapsed_s);
         it_response_free(&r);
     }

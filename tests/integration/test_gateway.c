@@ -232,20 +232,24 @@ Test(gateway, generated_request_ids_differ)
     free(url);
 }
 
-Test(gateway, unserved_organizations_route_is_relayed_from_onboarding)
+/* A service's own error envelope (here onboarding's 404 for an unknown organization) must reach the
+ * client byte for byte: the gateway relays, it never rewrites. */
+Test(gateway, upstream_error_envelope_is_relayed_unchanged)
 {
-    char *via_gw = it_url("GATEWAY_URL", "/v1/organizations");
-    char *direct = it_url("ONBOARDING_URL", "/v1/organizations");
+    char id[UUID_STR_LEN + 1];
+    uuid_v7_str(id);
+    char *path = xasprintf("/v1/organizations/%s", id);
+    char *via_gw = it_url("GATEWAY_URL", path);
+    char *direct = it_url("ONBOARDING_URL", path);
     const char *const hdrs[] = {"X-Request-Id: it-relay-check", NULL};
     it_response g;
     it_response d;
 
     it_request("GET", via_gw, hdrs, NULL, 0, &g);
     it_request("GET", direct, hdrs, NULL, 0, &d);
-    it_assert_error(&d, 404, "0484", "Route Not Found");
-    it_assert_error(&g, 404, "0484", "Route Not Found");
-    cr_expect_str_eq(it_json_str(&g, "message"), it_json_str(&d, "message"),
-                     "the gateway must relay onboarding's envelope unchanged: gateway %s", it_describe(&g));
+    it_assert_error(&d, 404, "0007", "Entity Not Found");
+    it_assert_error(&g, 404, "0007", "Entity Not Found");
+    cr_expect_str_eq(it_json_str(&g, "entityType"), "Organization", "entityType: %s", it_describe(&g));
     cr_expect(g.body_len == d.body_len && memcmp(g.body, d.body, d.body_len) == 0,
               "the relayed body must be byte-identical to onboarding's (%.*s): %s", (int)d.body_len,
               d.body, it_describe(&g));
@@ -255,4 +259,5 @@ Test(gateway, unserved_organizations_route_is_relayed_from_onboarding)
     it_response_free(&d);
     free(direct);
     free(via_gw);
+    free(path);
 }

@@ -145,6 +145,16 @@ Test(onb_organizations, create_defaults_and_empty_values)
     expect_str(r.json, "status.code", "ACTIVE");
     it_response_free(&r);
 
+    /* any number whose text fits 2000 characters is kept with its value (here: its exact text) */
+    onb_req("POST", "/v1/organizations",
+            "{\"legalName\":\"Num\",\"legalDocument\":\"2\",\"metadata\":{\"big\":1e400000,\"tiny\":-2.5e-99999,"
+            "\"precise\":1.50}}",
+            &r);
+    cr_assert_eq(r.status, 201, "%s", it_describe(&r));
+    cr_expect(strstr(r.body, "1e400000") && strstr(r.body, "-2.5e-99999") && strstr(r.body, "1.50"),
+              "numbers keep their value: %s", it_describe(&r));
+    it_response_free(&r);
+
     /* a status code is stored verbatim (case preserved); legalDocument is not unique */
     onb_req("POST", "/v1/organizations",
             "{\"legalName\":\"Min3\",\"legalDocument\":\"2\",\"status\":{\"code\":\"pending Review\"}}", &r);

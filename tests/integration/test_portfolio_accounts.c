@@ -41,9 +41,10 @@ Test(portfolio_accounts, create_defaults_and_full, .timeout = 60)
 
     pf_create(&c, "/portfolios", "{\"name\":\"Alice Silva\",\"entityId\":\"CUST-001\"}", pf);
     pf_create(&c, "/segments", "{\"name\":\"Retail\"}", seg);
-    body = xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"name\":\"Alice wallet\",\"alias\":\"@alice\","
-                     "\"portfolioId\":\"%s\",\"segmentId\":\"%s\",\"blocked\":true,\"metadata\":{\"tier\":\"gold\"}}",
-                     pf, seg);
+    body = xasprintf(
+        "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"name\":\"Alice wallet\",\"alias\":\"@alice\","
+        "\"portfolioId\":\"%s\",\"segmentId\":\"%s\",\"blocked\":true,\"metadata\":{\"tier\":\"gold\"}}",
+        pf, seg);
     pf_call(&r, "POST", &c, body, "/accounts");
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(pf_str(&r, "alias"), "@alice");
@@ -56,7 +57,8 @@ Test(portfolio_accounts, create_defaults_and_full, .timeout = 60)
     free(body);
 
     /* an explicit entityId wins over the portfolio's */
-    body = xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"entityId\":\"E-9\"}", pf);
+    body = xasprintf(
+        "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"entityId\":\"E-9\"}", pf);
     pf_call(&r, "POST", &c, body, "/accounts");
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(pf_str(&r, "entityId"), "E-9");
@@ -70,7 +72,8 @@ Test(portfolio_accounts, create_defaults_and_full, .timeout = 60)
     pf_call(&r, "POST", &c, "{\"assetCode\":\"USD\",\"type\":\"External\",\"alias\":\"\"}", "/accounts");
     pf_assert_error(&r, 400, "0009", "alias");
     it_response_free(&r);
-    pf_call(&r, "POST", &c, "{\"assetCode\":\"USD\",\"type\":\"ExTeRnAl\",\"alias\":\"usd-ext-2\"}", "/accounts");
+    pf_call(&r, "POST", &c, "{\"assetCode\":\"USD\",\"type\":\"ExTeRnAl\",\"alias\":\"usd-ext-2\"}",
+            "/accounts");
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(pf_str(&r, "type"), "external");
     cr_expect_str_eq(pf_str(&r, "name"), "USD external account");
@@ -100,7 +103,8 @@ Test(portfolio_accounts, create_error_codes, .timeout = 90)
     pf_create(&c, "/portfolios", "{\"name\":\"P1\"}", pf);
     pf_create(&c, "/portfolios", "{\"name\":\"P2\"}", pf2);
     pf_create(&c, "/segments", "{\"name\":\"S1\"}", seg);
-    body = xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"parent-1\",\"portfolioId\":\"%s\"}", pf);
+    body = xasprintf(
+        "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"parent-1\",\"portfolioId\":\"%s\"}", pf);
     pf_create(&c, "/accounts", body, parent);
     free(body);
 
@@ -112,30 +116,38 @@ Test(portfolio_accounts, create_error_codes, .timeout = 90)
     } cases[] = {
         {xasprintf("{\"assetCode\":\"EUR\",\"type\":\"deposit\"}"), 404, "0034", NULL},
         {xasprintf("{\"assetCode\":\"brl\",\"type\":\"deposit\"}"), 404, "0034", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\"}", missing), 404, "0035", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"segmentId\":\"%s\"}", missing), 404, "0036", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"parentAccountId\":\"%s\"}", missing), 400, "0029",
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\"}", missing), 404,
+         "0035", NULL},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"segmentId\":\"%s\"}", missing), 404, "0036",
          NULL},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"parentAccountId\":\"%s\"}", missing), 400,
+         "0029", NULL},
         /* the parent is in portfolio pf, the new account names pf2 */
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"parentAccountId\":\"%s\"}", pf2,
-                   parent),
+        {xasprintf(
+             "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"parentAccountId\":\"%s\"}",
+             pf2, parent),
          400, "0029", NULL},
-        {xasprintf("{\"assetCode\":\"USD\",\"type\":\"deposit\",\"parentAccountId\":\"%s\"}", parent), 400, "0030",
-         NULL},
+        {xasprintf("{\"assetCode\":\"USD\",\"type\":\"deposit\",\"parentAccountId\":\"%s\"}", parent), 400,
+         "0030", NULL},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"parent-1\"}"), 409, "0020", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@external/BRL\"}"), 400, "0096", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"with space\"}"), 400, "0096", NULL},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@external/BRL\"}"), 400, "0096",
+         NULL},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"with space\"}"), 400, "0096",
+         NULL},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"a.b\"}"), 400, "0096", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"nope\"}"), 400, "0047", "portfolioId"},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"entityId\":\"%0300d\"}", 0), 400, "0047", "entityId"},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"nope\"}"), 400, "0047",
+         "portfolioId"},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"entityId\":\"%0300d\"}", 0), 400, "0047",
+         "entityId"},
         {xasprintf("{\"type\":\"deposit\"}"), 400, "0009", "assetCode"},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"id\":\"%s\"}", missing), 400, "0053", "id"},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"blocked\":\"yes\"}"), 400, "0094", NULL},
         /* rule order: 0034 before 0035 */
-        {xasprintf("{\"assetCode\":\"EUR\",\"type\":\"deposit\",\"portfolioId\":\"%s\"}", missing), 404, "0034", NULL},
+        {xasprintf("{\"assetCode\":\"EUR\",\"type\":\"deposit\",\"portfolioId\":\"%s\"}", missing), 404,
+         "0034", NULL},
         /* 0035 before 0036 */
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"segmentId\":\"%s\"}", missing,
-                   missing),
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"segmentId\":\"%s\"}",
+                   missing, missing),
          404, "0035", NULL},
         /* a parent in the same portfolio and asset is fine */
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"portfolioId\":\"%s\",\"segmentId\":\"%s\","
@@ -147,8 +159,8 @@ Test(portfolio_accounts, create_error_codes, .timeout = 90)
         pf_call(&r, "POST", &c, cases[i].body, "/accounts");
         cr_expect_eq(r.status, cases[i].status, "case %zu %s: %s", i, cases[i].body, it_describe(&r));
         if (cases[i].code) {
-            cr_expect(pf_str(&r, "code") && strcmp(pf_str(&r, "code"), cases[i].code) == 0, "case %zu %s: want %s: %s",
-                      i, cases[i].body, cases[i].code, it_describe(&r));
+            cr_expect(pf_str(&r, "code") && strcmp(pf_str(&r, "code"), cases[i].code) == 0,
+                      "case %zu %s: want %s: %s", i, cases[i].body, cases[i].code, it_describe(&r));
             if (cases[i].field)
                 pf_assert_error(&r, cases[i].status, cases[i].code, cases[i].field);
         }
@@ -164,7 +176,8 @@ Test(portfolio_accounts, lookups_alias_and_external, .timeout = 60)
     char id[UUID_STR_LEN + 1];
 
     setup_ledger(&c);
-    pf_create(&c, "/accounts", "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@Bob:main_1-x\"}", id);
+    pf_create(&c, "/accounts", "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@Bob:main_1-x\"}",
+              id);
 
     pf_call(&r, "GET", &c, NULL, "/accounts/alias/@Bob:main_1-x");
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
@@ -217,8 +230,9 @@ Test(portfolio_accounts, patch_rules, .timeout = 60)
     uuid_v7_str(missing);
     pf_create(&c, "/portfolios", "{\"name\":\"P\",\"entityId\":\"PE\"}", pf);
     pf_create(&c, "/segments", "{\"name\":\"S\"}", seg);
-    pf_create(&c, "/accounts", "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"acc-1\",\"entityId\":\"E1\","
-                               "\"metadata\":{\"a\":\"1\",\"b\":\"2\"}}",
+    pf_create(&c, "/accounts",
+              "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"acc-1\",\"entityId\":\"E1\","
+              "\"metadata\":{\"a\":\"1\",\"b\":\"2\"}}",
               id);
 
     body = xasprintf("{\"name\":\"Renamed\",\"portfolioId\":\"%s\",\"segmentId\":\"%s\",\"blocked\":true,"
@@ -234,15 +248,16 @@ Test(portfolio_accounts, patch_rules, .timeout = 60)
     cr_expect_str_eq(pf_str(&r, "alias"), "acc-1");
     cr_expect_str_eq(it_json_path_str(&r, "status.code"), "FROZEN");
     cr_expect(strstr(r.body, "\"blocked\":true") != NULL, "%s", r.body);
-    cr_expect(strstr(r.body, "\"a\"") == NULL && strstr(r.body, "\"b\":\"2\"") && strstr(r.body, "\"c\":3"), "%s", r.body);
+    cr_expect(strstr(r.body, "\"a\"") == NULL && strstr(r.body, "\"b\":\"2\"") && strstr(r.body, "\"c\":3"),
+              "%s", r.body);
     it_response_free(&r);
 
     /* null clears nullable members; {} changes nothing but updatedAt */
     pf_call(&r, "PATCH", &c, "{\"portfolioId\":null,\"segmentId\":null,\"entityId\":null,\"name\":null}",
             "/accounts/%s", id);
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
-    cr_expect(pf_is_null(&r, "portfolioId") && pf_is_null(&r, "segmentId") && pf_is_null(&r, "entityId"), "%s",
-              r.body);
+    cr_expect(pf_is_null(&r, "portfolioId") && pf_is_null(&r, "segmentId") && pf_is_null(&r, "entityId"),
+              "%s", r.body);
     cr_expect_str_eq(pf_str(&r, "name"), "Renamed");
     it_response_free(&r);
     pf_call(&r, "PATCH", &c, "{}", "/accounts/%s", id);
@@ -260,8 +275,8 @@ Test(portfolio_accounts, patch_rules, .timeout = 60)
     it_response_free(&r);
     free(body);
 
-    static const char *const immutable[] = {"{\"alias\":\"x\"}", "{\"assetCode\":\"USD\"}", "{\"type\":\"x\"}",
-                                            "{\"parentAccountId\":null}"};
+    static const char *const immutable[] = {"{\"alias\":\"x\"}", "{\"assetCode\":\"USD\"}",
+                                            "{\"type\":\"x\"}", "{\"parentAccountId\":null}"};
     static const char *const immutable_field[] = {"alias", "assetCode", "type", "parentAccountId"};
     for (size_t i = 0; i < ARRAY_LEN(immutable); i++) {
         pf_call(&r, "PATCH", &c, immutable[i], "/accounts/%s", id);
@@ -302,9 +317,10 @@ Test(portfolio_accounts, list_filters_and_count, .timeout = 90)
     setup_ledger(&c);
     pf_create(&c, "/portfolios", "{\"name\":\"P\",\"entityId\":\"ENT-1\"}", pf);
     pf_create(&c, "/segments", "{\"name\":\"S\"}", seg);
-    body = xasprintf("{\"assetCode\":\"BRL\",\"type\":\"Savings\",\"name\":\"Alpha One\",\"alias\":\"alpha-1\","
-                     "\"portfolioId\":\"%s\",\"segmentId\":\"%s\",\"blocked\":true,\"metadata\":{\"m\":\"x\"}}",
-                     pf, seg);
+    body =
+        xasprintf("{\"assetCode\":\"BRL\",\"type\":\"Savings\",\"name\":\"Alpha One\",\"alias\":\"alpha-1\","
+                  "\"portfolioId\":\"%s\",\"segmentId\":\"%s\",\"blocked\":true,\"metadata\":{\"m\":\"x\"}}",
+                  pf, seg);
     pf_create(&c, "/accounts", body, a1);
     free(body);
     body = xasprintf("{\"assetCode\":\"USD\",\"type\":\"deposit\",\"name\":\"Beta\",\"alias\":\"beta-1\","
@@ -341,8 +357,7 @@ Test(portfolio_accounts, list_filters_and_count, .timeout = 90)
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char query[256];
-        snprintf(query, sizeof(query), cases[i].query,
-                 strstr(cases[i].query, "portfolio_id") ? pf : seg);
+        snprintf(query, sizeof(query), cases[i].query, strstr(cases[i].query, "portfolio_id") ? pf : seg);
         pf_call(&r, "GET", &c, NULL, "/accounts%s", query);
         cr_expect_eq(r.status, 200, "case %zu %s: %s", i, query, it_describe(&r));
         cr_expect_eq(pf_items(&r), cases[i].count, "case %zu %s: %s", i, query, it_describe(&r));

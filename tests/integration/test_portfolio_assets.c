@@ -21,8 +21,10 @@ Test(portfolio_assets, create_right_after_ledger_creates_asset_and_external_acco
     /* read-your-writes across services: the ledger is seconds old at most, so the portfolio service
      * knows it through the read-through (or the event, whichever came first) */
     pf_ctx_new(&c);
-    pf_call(&r, "POST", &c, "{\"name\":\"Brazilian Real\",\"type\":\"currency\",\"code\":\"BRL\","
-                           "\"metadata\":{\"k\":\"v\",\"n\":1.5}}", "/assets");
+    pf_call(&r, "POST", &c,
+            "{\"name\":\"Brazilian Real\",\"type\":\"currency\",\"code\":\"BRL\","
+            "\"metadata\":{\"k\":\"v\",\"n\":1.5}}",
+            "/assets");
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     snprintf(asset, sizeof(asset), "%s", pf_str(&r, "id"));
     cr_expect(it_is_uuid(asset, 7));
@@ -73,10 +75,14 @@ Test(portfolio_assets, list_get_patch_count, .timeout = 60)
     char created[64];
 
     pf_ctx_new(&c);
-    pf_create(&c, "/assets", "{\"name\":\"Dollar\",\"type\":\"fiat\",\"code\":\"USD\","
-                             "\"status\":{\"code\":\"Pending\",\"description\":\"new\"}}", a1);
-    pf_create(&c, "/assets", "{\"name\":\"Bitcoin\",\"type\":\"crypto\",\"code\":\"BTC\","
-                             "\"metadata\":{\"chain\":\"main\"}}", a2);
+    pf_create(&c, "/assets",
+              "{\"name\":\"Dollar\",\"type\":\"fiat\",\"code\":\"USD\","
+              "\"status\":{\"code\":\"Pending\",\"description\":\"new\"}}",
+              a1);
+    pf_create(&c, "/assets",
+              "{\"name\":\"Bitcoin\",\"type\":\"crypto\",\"code\":\"BTC\","
+              "\"metadata\":{\"chain\":\"main\"}}",
+              a2);
 
     pf_call(&r, "GET", &c, NULL, "/assets");
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
@@ -114,7 +120,8 @@ Test(portfolio_assets, list_get_patch_count, .timeout = 60)
     snprintf(created, sizeof(created), "%s", pf_str(&r, "createdAt"));
     it_response_free(&r);
 
-    pf_call(&r, "PATCH", &c, "{\"name\":\"US Dollar\",\"status\":{\"description\":\"\"},\"metadata\":{\"x\":true}}",
+    pf_call(&r, "PATCH", &c,
+            "{\"name\":\"US Dollar\",\"status\":{\"description\":\"\"},\"metadata\":{\"x\":true}}",
             "/assets/%s", a1);
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
     cr_expect_str_eq(pf_str(&r, "name"), "US Dollar");
@@ -160,7 +167,8 @@ Test(portfolio_assets, create_validation_codes, .timeout = 60)
         {"{\"type\":\"crypto\",\"code\":\"BTC\"}", 400, "0009", "name"},
         {"{\"name\":\"\",\"type\":\"crypto\",\"code\":\"BTC\"}", 400, "0009", "name"},
         {"{\"name\":\"X\",\"type\":\"crypto\",\"code\":\"BTC\",\"id\":\"x\"}", 400, "0053", "id"},
-        {"{\"name\":\"X\",\"type\":\"crypto\",\"code\":\"BTC\",\"metadata\":{\"a\":{}}}", 400, "0067", "metadata.a"},
+        {"{\"name\":\"X\",\"type\":\"crypto\",\"code\":\"BTC\",\"metadata\":{\"a\":{}}}", 400, "0067",
+         "metadata.a"},
         {"{\"name\":5,\"type\":\"crypto\",\"code\":\"BTC\"}", 400, "0094", NULL},
         {"[1]", 400, "0094", NULL},
     };
@@ -171,8 +179,8 @@ Test(portfolio_assets, create_validation_codes, .timeout = 60)
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         pf_call(&r, "POST", &c, cases[i].body, "/assets");
         cr_expect_eq(r.status, cases[i].status, "case %zu %s: %s", i, cases[i].body, it_describe(&r));
-        cr_expect(pf_str(&r, "code") && strcmp(pf_str(&r, "code"), cases[i].code) == 0, "case %zu %s: want %s: %s", i,
-                  cases[i].body, cases[i].code, it_describe(&r));
+        cr_expect(pf_str(&r, "code") && strcmp(pf_str(&r, "code"), cases[i].code) == 0,
+                  "case %zu %s: want %s: %s", i, cases[i].body, cases[i].code, it_describe(&r));
         if (cases[i].field)
             pf_assert_error(&r, cases[i].status, cases[i].code, cases[i].field);
         it_response_free(&r);
@@ -287,7 +295,8 @@ Test(portfolio_assets, delete_with_unavailable_balance_close_is_503_and_keeps_ev
     pf_create(&c, "/assets", "{\"name\":\"Yen\",\"type\":\"currency\",\"code\":\"JPY\"}", asset);
     pf_call(&r, "DELETE", &c, NULL, "/assets/%s", asset);
     if (r.status == 204) {
-        fprintf(stderr, "[it] the transaction service serves the balance close now; skipping the 503 check\n");
+        fprintf(stderr,
+                "[it] the transaction service serves the balance close now; skipping the 503 check\n");
         it_response_free(&r);
         return;
     }

@@ -13,7 +13,7 @@
 #include "pf_it.h"
 #include "util/mem.h"
 
-#define ZERO_BALANCE_REFUSAL                                                                        \
+#define ZERO_BALANCE_REFUSAL                                                                                 \
     "{\"code\":\"0012\",\"title\":\"Account Balance Deletion Error\",\"message\":\"balance not zero\"}"
 
 /* Per test process (Criterion forks one per test). */
@@ -62,8 +62,8 @@ Test(portfolio_close, account_delete_follows_the_balance_close, .fini = restore_
     pf_call(&r, "DELETE", &c, NULL, "/accounts/%s", acc);
     pf_assert_error(&r, 400, "0012", NULL);
     it_response_free(&r);
-    snprintf(want, sizeof(want), "POST /internal/v1/organizations/%s/ledgers/%s/accounts/%s/balances/close", c.org,
-             c.ledger, acc);
+    snprintf(want, sizeof(want), "POST /internal/v1/organizations/%s/ledgers/%s/accounts/%s/balances/close",
+             c.org, c.ledger, acc);
     cr_expect_eq(pf_fake_count(fake, last, sizeof(last)), 1);
     cr_expect(strncmp(last, want, strlen(want)) == 0, "close call: want \"%s\", got \"%s\"", want, last);
     pf_call(&r, "GET", &c, NULL, "/accounts/%s", acc);
@@ -71,7 +71,8 @@ Test(portfolio_close, account_delete_follows_the_balance_close, .fini = restore_
     it_response_free(&r);
 
     /* any other refusal is "unavailable" */
-    pf_fake_set(fake, 500, "{\"code\":\"0046\",\"title\":\"Internal Server Error\",\"message\":\"internal error\"}");
+    pf_fake_set(fake, 500,
+                "{\"code\":\"0046\",\"title\":\"Internal Server Error\",\"message\":\"internal error\"}");
     pf_call(&r, "DELETE", &c, NULL, "/accounts/%s", acc);
     pf_assert_error(&r, 503, "0901", NULL);
     it_response_free(&r);

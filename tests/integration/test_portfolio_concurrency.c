@@ -73,8 +73,8 @@ static void one_winner(const pf_ctx *c, const char *suffix, const char *body, lo
         if (rs[i].status == 201)
             won++;
         else
-            cr_expect(rs[i].status == status && strcmp(rs[i].code, code) == 0, "racer %zu: got %ld %s, want %ld %s", i,
-                      rs[i].status, rs[i].code, status, code);
+            cr_expect(rs[i].status == status && strcmp(rs[i].code, code) == 0,
+                      "racer %zu: got %ld %s, want %ld %s", i, rs[i].status, rs[i].code, status, code);
         free(rs[i].url);
         free(rs[i].body);
     }
@@ -88,7 +88,8 @@ Test(portfolio_concurrency, concurrent_alias_has_one_winner, .timeout = 120)
 
     pf_ctx_new(&c); /* also initialises libcurl before any thread runs */
     pf_create(&c, "/assets", "{\"name\":\"Real\",\"type\":\"currency\",\"code\":\"BRL\"}", NULL);
-    one_winner(&c, "/accounts", "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@race\"}", 409, "0020");
+    one_winner(&c, "/accounts", "{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@race\"}", 409,
+               "0020");
     pf_call(&r, "GET", &c, NULL, "/accounts?alias=@race");
     cr_expect_eq(pf_items(&r), 1, "%s", it_describe(&r));
     it_response_free(&r);
@@ -128,7 +129,8 @@ Test(portfolio_concurrency, ledger_delete_racing_asset_creates, .timeout = 120)
     for (size_t i = 0; i < RACERS - 1; i++) {
         rs[i].method = "POST";
         rs[i].url = pf_url("GATEWAY_URL", &c, "/assets");
-        rs[i].body = xasprintf("{\"name\":\"A%zu\",\"type\":\"crypto\",\"code\":\"C%c\"}", i, (char)('A' + i));
+        rs[i].body =
+            xasprintf("{\"name\":\"A%zu\",\"type\":\"crypto\",\"code\":\"C%c\"}", i, (char)('A' + i));
     }
     ledger_path = xasprintf("/v1/organizations/%s/ledgers/%s", c.org, c.ledger);
     rs[RACERS - 1].method = "DELETE";
@@ -140,15 +142,16 @@ Test(portfolio_concurrency, ledger_delete_racing_asset_creates, .timeout = 120)
         if (rs[i].status == 201)
             created++;
         else
-            cr_expect(rs[i].status == 404 && strcmp(rs[i].code, "0037") == 0, "create %zu: %ld %s", i, rs[i].status,
-                      rs[i].code);
+            cr_expect(rs[i].status == 404 && strcmp(rs[i].code, "0037") == 0, "create %zu: %ld %s", i,
+                      rs[i].status, rs[i].code);
     }
     fprintf(stderr, "[it] ledger delete -> %ld, %zu asset creates won\n", delete_status, created);
     {
         const char *params[] = {c.ledger};
-        res = it_pg_exec("PORTFOLIO_DATABASE_URL",
-                         "SELECT count(*) FROM portfolio.accounts WHERE ledger_id = $1::uuid AND deleted_at IS NULL", 1,
-                         params);
+        res = it_pg_exec(
+            "PORTFOLIO_DATABASE_URL",
+            "SELECT count(*) FROM portfolio.accounts WHERE ledger_id = $1::uuid AND deleted_at IS NULL", 1,
+            params);
     }
     long live = strtol(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
@@ -156,8 +159,8 @@ Test(portfolio_concurrency, ledger_delete_racing_asset_creates, .timeout = 120)
         cr_expect_eq(created, 0, "no asset create may succeed after the close it raced");
         cr_expect_eq(live, 0, "no live account may exist under a deleted ledger");
     } else {
-        cr_expect(delete_status == 422 && strcmp(rs[RACERS - 1].code, "0008") == 0, "delete: %ld %s", delete_status,
-                  rs[RACERS - 1].code);
+        cr_expect(delete_status == 422 && strcmp(rs[RACERS - 1].code, "0008") == 0, "delete: %ld %s",
+                  delete_status, rs[RACERS - 1].code);
         cr_expect(created > 0, "a refused delete means some account existed");
         cr_expect_eq(live, (long)created, "one external account per created asset");
     }

@@ -35,16 +35,16 @@ static void expect_header(const it_kafka_record *rec, const char *name, const ch
     const char *got = it_kafka_header_get(rec, name);
 
     cr_expect_eq(it_kafka_header_count(rec, name), 1, "header %s must appear once", name);
-    cr_expect(got && want && strcmp(got, want) == 0, "header %s: want %s, got %s", name, want ? want : "(null)",
-              got ? got : "(absent)");
+    cr_expect(got && want && strcmp(got, want) == 0, "header %s: want %s, got %s", name,
+              want ? want : "(null)", got ? got : "(absent)");
 }
 
 /* Parsed value of a record; caller puts. */
 static json_object *record_json(const it_kafka_record *rec)
 {
     json_object *obj = json_tokener_parse(rec->value ? rec->value : "");
-    cr_assert(json_object_is_type(obj, json_type_object), "value is not a JSON object: %.*s", (int)rec->value_len,
-              rec->value ? rec->value : "");
+    cr_assert(json_object_is_type(obj, json_type_object), "value is not a JSON object: %.*s",
+              (int)rec->value_len, rec->value ? rec->value : "");
     return obj;
 }
 
@@ -169,7 +169,8 @@ Test(portfolio_events, updated_and_deleted_events, .timeout = 120)
     data = record_json(&recs[2]);
     {
         json_object *del = NULL;
-        cr_assert(json_object_object_get_ex(data, "deletedAt", &del) && json_object_is_type(del, json_type_string),
+        cr_assert(json_object_object_get_ex(data, "deletedAt", &del) &&
+                      json_object_is_type(del, json_type_string),
                   "deletedAt must be set: %s", json_object_to_json_string(data));
         cr_expect(it_is_rfc3339_micro_z(json_object_get_string(del)));
         expect_header(&recs[2], "ce_time", json_object_get_string(del));

@@ -29,10 +29,11 @@ static void restore_onboarding(void)
 static void ledger_row(const char *ledger, char *out, size_t cap)
 {
     const char *params[] = {ledger};
-    PGresult *res = it_pg_exec(PG,
-                               "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-                               "FROM portfolio.ledgers WHERE id = $1::uuid",
-                               1, params);
+    PGresult *res =
+        it_pg_exec(PG,
+                   "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+                   "FROM portfolio.ledgers WHERE id = $1::uuid",
+                   1, params);
     snprintf(out, cap, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
     PQclear(res);
 }

@@ -368,6 +368,24 @@ Test(txn_errors, body_and_path_codes, .timeout = 120)
     post_err(&f, "json", "{\"description\":\"a\\u0000\"," SEND10 "}", 400, "0047", "description");
     post_err(&f, "json", "{}", 400, "0009", "send");
     post_err(&f, "json", "{\"metadata\":{\"n\":{\"x\":1}}," SEND10 "}", 400, "0067", "metadata.n");
+    {
+        char key[102], val[2002];
+        memset(key, 'k', 101);
+        key[101] = '\0';
+        memset(val, 'v', 2001);
+        val[2001] = '\0';
+        char *b1 = xasprintf("{\"metadata\":{\"%s\":1}," SEND10 "}", key);
+        char *f1 = xasprintf("metadata.%s", key);
+        post_err(&f, "json", b1, 400, "0050", f1);
+        char *b2 = xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{"
+                             "\"accountAlias\":\"@alice\",\"metadata\":{\"v\":\"%s\"},\"amount\":{\"asset\":\"USD\","
+                             "\"value\":\"10\"}}]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
+                             val);
+        post_err(&f, "json", b2, 400, "0051", "send.source.from[0].metadata.v");
+        free(b1);
+        free(f1);
+        free(b2);
+    }
     post_err(&f, "json",
              "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\","
              "\"amount\":{\"asset\":\"EUR\",\"value\":\"10\"}}]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
@@ -699,6 +717,12 @@ Test(txn_read, cursor_list_and_count, .timeout = 180)
     it_response_free(&r);
     tx_lreq(&f, "GET", "/transactions?start_date=2020-01-01", NULL, NULL, &r);
     tx_assert_error(&r, 400, "0083", NULL);
+    it_response_free(&r);
+    tx_lreq(&f, "GET", "/transactions?start_date=2020/01/01&end_date=2020-01-02", NULL, NULL, &r);
+    tx_assert_error(&r, 400, "0131", NULL);
+    it_response_free(&r);
+    tx_lreq(&f, "GET", "/transactions?start_date=2020-01-03&end_date=2020-01-02", NULL, NULL, &r);
+    tx_assert_error(&r, 400, "0078", NULL);
     it_response_free(&r);
 
     /* T11 */

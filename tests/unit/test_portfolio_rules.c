@@ -85,13 +85,23 @@ Test(portfolio_rules, alias_charset)
         const char *alias;
         bool ok;
     } cases[] = {
-        {"@alice", true},        {"a", true},           {"A-Z_a:z@0-9", true}, {"@external", true},
-        {"@external/BRL", false}, {"with space", false}, {"a.b", false},       {"a/b", false},
-        {"", false},             {"\xc3\xa9", false},   {"a+b", false},        {"a%40", false},
+        {"@alice", true},
+        {"a", true},
+        {"A-Z_a:z@0-9", true},
+        {"@external", true},
+        {"@external/BRL", false},
+        {"with space", false},
+        {"a.b", false},
+        {"a/b", false},
+        {"", false},
+        {"\xc3\xa9", false},
+        {"a+b", false},
+        {"a%40", false},
         {NULL, false},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++)
-        cr_expect_eq(pf_alias_valid(cases[i].alias), cases[i].ok, "alias %s", cases[i].alias ? cases[i].alias : "NULL");
+        cr_expect_eq(pf_alias_valid(cases[i].alias), cases[i].ok, "alias %s",
+                     cases[i].alias ? cases[i].alias : "NULL");
 }
 
 Test(portfolio_rules, external_type_and_defaults)
@@ -101,8 +111,8 @@ Test(portfolio_rules, external_type_and_defaults)
         bool external;
         const char *stored;
     } cases[] = {
-        {"external", true, "external"}, {"EXTERNAL", true, "external"}, {"ExTeRnAl", true, "external"},
-        {"externals", false, "externals"}, {"extern", false, "extern"}, {"deposit", false, "deposit"},
+        {"external", true, "external"},    {"EXTERNAL", true, "external"}, {"ExTeRnAl", true, "external"},
+        {"externals", false, "externals"}, {"extern", false, "extern"},    {"deposit", false, "deposit"},
         {"Deposit", false, "Deposit"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -128,8 +138,8 @@ Test(portfolio_rules, blocked_filter_values)
         int rc;
         bool value;
     } cases[] = {
-        {"true", 0, true}, {"1", 0, true}, {"false", 0, false}, {"0", 0, false},
-        {"TRUE", -1, false}, {"yes", -1, false}, {"", -1, false}, {"10", -1, false},
+        {"true", 0, true},   {"1", 0, true},     {"false", 0, false}, {"0", 0, false},
+        {"TRUE", -1, false}, {"yes", -1, false}, {"", -1, false},     {"10", -1, false},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         bool out = !cases[i].value;

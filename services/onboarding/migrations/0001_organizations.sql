@@ -10,11 +10,11 @@ CREATE TABLE organizations (
     address jsonb NOT NULL,                    -- normalised: line1, line2, zipCode, city, state, country, description
     status_code text NOT NULL,
     status_description text NULL,
-    metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+    metadata json NOT NULL DEFAULT '{}'::json,      -- json, not jsonb: numbers kept as sent (no numeric range limit)
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     deleted_at timestamptz NULL,
-    CONSTRAINT organizations_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
+    CONSTRAINT organizations_metadata_object CHECK (json_typeof(metadata) = 'object'),
     CONSTRAINT organizations_address_object CHECK (jsonb_typeof(address) = 'object')
 );
 

@@ -7,11 +7,11 @@ CREATE TABLE ledgers (
     name text NOT NULL,
     status_code text NOT NULL,
     status_description text NULL,
-    metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+    metadata json NOT NULL DEFAULT '{}'::json,      -- json, not jsonb: numbers kept as sent (no numeric range limit)
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     deleted_at timestamptz NULL,
-    CONSTRAINT ledgers_metadata_object CHECK (jsonb_typeof(metadata) = 'object')
+    CONSTRAINT ledgers_metadata_object CHECK (json_typeof(metadata) = 'object')
 );
 
 CREATE UNIQUE INDEX ledgers_live_name_uq ON ledgers
