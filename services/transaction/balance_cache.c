@@ -28,13 +28,12 @@ static const char cas_script[] =
     "redis.call('SET', KEYS[1], run .. ':' .. ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[3], 'EX', ARGV[4]) "
     "return 1";
 
-static const char get_script[] =
-    "local cur = redis.call('GET', KEYS[1]) "
-    "if not cur then return false end "
-    "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') "
-    "local r, body = string.match(cur, '^(%x+):%d+:%d+:(.*)$') "
-    "if r ~= run then redis.call('DEL', KEYS[1]) return false end "
-    "return body";
+static const char get_script[] = "local cur = redis.call('GET', KEYS[1]) "
+                                 "if not cur then return false end "
+                                 "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') "
+                                 "local r, body = string.match(cur, '^(%x+):%d+:%d+:(.*)$') "
+                                 "if r ~= run then redis.call('DEL', KEYS[1]) return false end "
+                                 "return body";
 
 static void cache_key(char *out, size_t cap, const char *id)
 {

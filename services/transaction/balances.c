@@ -39,8 +39,8 @@ static void reply_balance_page(http_request *r, const page_params *pp, const bal
     for (size_t i = 0; i < n; i++)
         json_object_array_add(items, txn_render_balance(&rows[i]));
     http_reply_json(r, 200,
-                    txn_render_cursor_envelope(items, pp->limit, n ? rows[0].id : NULL, n ? rows[n - 1].id : NULL,
-                                               has_prev, has_next));
+                    txn_render_cursor_envelope(items, pp->limit, n ? rows[0].id : NULL,
+                                               n ? rows[n - 1].id : NULL, has_prev, has_next));
 }
 
 /* List the balances of the ledger (account_id NULL) or of one account. */

@@ -68,8 +68,8 @@ static int entity_of(json_object *o, bool deleted, entity_times *t)
 static db_status skip(const bus_message *m, const char *why)
 {
     log_error("event %s (%s) skipped: %s", m->ce_id ? m->ce_id : "?", m->ce_type ? m->ce_type : "?", why);
-    metrics_counter_add("transaction_consumer_unparseable_total", "events the consumer could not parse",
-                        NULL, 1);
+    metrics_counter_add("transaction_consumer_unparseable_total", "events the consumer could not parse", NULL,
+                        1);
     return DB_ERROR;
 }
 

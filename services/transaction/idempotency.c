@@ -145,7 +145,8 @@ idem_begin_result idem_begin(http_request *r, cache *rc, db_conn *c, idem_ctx *i
             const char *fp = value + 2;
             const char *bar = strchr(fp, '|');
             const char *bar2 = bar ? strchr(bar + 1, '|') : NULL;
-            if (bar && bar2 && (size_t)(bar - fp) == strlen(ic->fp) && memcmp(fp, ic->fp, (size_t)(bar - fp)) == 0) {
+            if (bar && bar2 && (size_t)(bar - fp) == strlen(ic->fp) &&
+                memcmp(fp, ic->fp, (size_t)(bar - fp)) == 0) {
                 int status = atoi(bar + 1);
                 idem_reply(r, status > 0 ? status : 201, bar2 + 1, true);
             } else {

@@ -15,13 +15,13 @@
 #define IDEM_LEASE_MS 35000 /* >= the gateway's upstream timeout (30 s) */
 
 typedef struct idem_ctx {
-    bool active;                            /* a key was sent */
+    bool active; /* a key was sent */
     txn_idem_headers h;
     char org[TXN_ID_LEN];
     char ledger[TXN_ID_LEN];
     char fp[TXN_FINGERPRINT_LEN + 1];
     char redis_key[TXN_IDEM_KEY_MAX + 128];
-    char claim[TXN_FINGERPRINT_LEN + 64];   /* our claim value, to release only our own claim */
+    char claim[TXN_FINGERPRINT_LEN + 64]; /* our claim value, to release only our own claim */
     bool claimed;
 } idem_ctx;
 

@@ -37,7 +37,8 @@ static int op_filter_or_reply(http_request *r, const page_params *pp, op_filter 
         }
         if (!ok) {
             api_error e = {0};
-            api_error_set(&e, ERR_INVALID_QUERY_PARAMETER, "type must be CREDIT, DEBIT, ON_HOLD, RELEASE or OVERDRAFT");
+            api_error_set(&e, ERR_INVALID_QUERY_PARAMETER,
+                          "type must be CREDIT, DEBIT, ON_HOLD, RELEASE or OVERDRAFT");
             api_error_field(&e, "type", "must be CREDIT, DEBIT, ON_HOLD, RELEASE or OVERDRAFT");
             http_reply_api_error(r, &e);
             api_error_clear(&e);
@@ -95,8 +96,8 @@ void operation_list_account(http_request *r)
     for (size_t i = 0; i < n; i++)
         json_object_array_add(items, txn_render_operation(&rows[i]));
     http_reply_json(r, 200,
-                    txn_render_cursor_envelope(items, pp.limit, n ? rows[0].id : NULL, n ? rows[n - 1].id : NULL,
-                                               has_prev, has_next));
+                    txn_render_cursor_envelope(items, pp.limit, n ? rows[0].id : NULL,
+                                               n ? rows[n - 1].id : NULL, has_prev, has_next));
 }
 
 void operation_get_account(http_request *r)
@@ -157,7 +158,8 @@ static db_status op_patch_fn(db_conn *c, void *arg)
     if (st != DB_OK || !x->found)
         return st;
     json_object *stored = txn_json_parse_text(x->op.metadata);
-    json_object *merged = json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
+    json_object *merged =
+        json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
     x->op.metadata = arena_strdup(x->a, json_dump(merged));
     json_object_put(stored);
     json_object_put(merged);
@@ -193,7 +195,8 @@ void operation_patch(http_request *r)
         tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
         goto cleanup;
     }
-    op_patch_ctx x = {.a = http_req_arena(r), .org = org, .ledger = ledger, .txn = txn, .id = id, .body = body};
+    op_patch_ctx x = {
+        .a = http_req_arena(r), .org = org, .ledger = ledger, .txn = txn, .id = id, .body = body};
     st = db_tx(c, op_patch_fn, &x);
     if (st != DB_OK) {
         service_reply_db_error(r, st);

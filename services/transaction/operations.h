@@ -6,4 +6,5 @@
 
 void operation_list_account(http_request *r); /* O1 GET {L}/accounts/{account_id}/operations */
 void operation_get_account(http_request *r);  /* O2 GET {L}/accounts/{account_id}/operations/{operation_id} */
-void operation_patch(http_request *r);        /* O3 PATCH {L}/transactions/{transaction_id}/operations/{operation_id} */
+void operation_patch(
+    http_request *r); /* O3 PATCH {L}/transactions/{transaction_id}/operations/{operation_id} */

@@ -112,8 +112,8 @@ static db_status posting_fn(db_conn *c, void *arg)
     if (p->pending)
         for (size_t i = 0; i < p->n_sources; i++)
             if (strcmp(rows[idx[i]].account_type, "external") == 0)
-                return fail(out, ERR_INVALID_PENDING_TRANSACTION, "%s is external and cannot be a pending source",
-                            p->legs[i].alias);
+                return fail(out, ERR_INVALID_PENDING_TRANSACTION,
+                            "%s is external and cannot be a pending source", p->legs[i].alias);
 
     /* 23-24. apply in order (sources then destinations) against the locked values */
     txn_row t;

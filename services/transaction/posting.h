@@ -18,18 +18,18 @@ typedef struct posting_input {
     const txn_plan *plan;
     const char *org;
     const char *ledger;
-    const reg_account *accounts;    /* one per plan leg, resolved before the transaction */
-    const char *idem_key;           /* NULL: no idempotency record */
+    const reg_account *accounts; /* one per plan leg, resolved before the transaction */
+    const char *idem_key;        /* NULL: no idempotency record */
     const char *idem_fp;
     int idem_ttl_s;
 } posting_input;
 
 typedef struct posting_output {
-    api_error err;                  /* set for a 4xx of steps 19-24 */
-    char *body;                     /* the 201 body (heap), valid on DB_OK */
-    bool idem_conflict;             /* another holder committed the key first */
+    api_error err;      /* set for a 4xx of steps 19-24 */
+    char *body;         /* the 201 body (heap), valid on DB_OK */
+    bool idem_conflict; /* another holder committed the key first */
     int64_t idem_expires_us;
-    balance_row *balances;          /* committed states of the touched balances (arena) */
+    balance_row *balances; /* committed states of the touched balances (arena) */
     size_t n_balances;
 } posting_output;
 

@@ -94,8 +94,8 @@ static reg_result owner_get(http_request *r, owner who, const char *path, json_o
     api_error e = {0};
 
     *body = NULL;
-    internal_call_status cs = internal_call("GET", base, path, r ? http_req_id(r) : NULL, NULL, 0,
-                                            cfg->internal_timeout_ms, &resp);
+    internal_call_status cs =
+        internal_call("GET", base, path, r ? http_req_id(r) : NULL, NULL, 0, cfg->internal_timeout_ms, &resp);
     if (cs != INTERNAL_OK) {
         log_warn("read-through %s: owner %s", path, cs == INTERNAL_TIMEOUT ? "timed out" : "unreachable");
         goto cleanup;
@@ -204,7 +204,8 @@ static reg_result lookup_org(http_request *r, db_conn *c, const char *org, db_st
     return res;
 }
 
-static reg_result lookup_ledger(http_request *r, db_conn *c, const char *org, const char *ledger, db_status *dbst)
+static reg_result lookup_ledger(http_request *r, db_conn *c, const char *org, const char *ledger,
+                                db_status *dbst)
 {
     json_object *body = NULL;
     char *path = xasprintf("/internal/v1/organizations/%s/ledgers/%s", org, ledger);
@@ -378,7 +379,8 @@ reg_result registry_account_by_id(http_request *r, db_conn *c, arena *a, const c
     json_object *body = NULL;
 
     *dbst = DB_OK;
-    if (uuid_normalize(org_in, org) < 0 || uuid_normalize(ledger_in, ledger) < 0 || uuid_normalize(id_in, id) < 0)
+    if (uuid_normalize(org_in, org) < 0 || uuid_normalize(ledger_in, ledger) < 0 ||
+        uuid_normalize(id_in, id) < 0)
         return REG_RESULT_NOT_FOUND;
     *dbst = store_reg_account_get(c, a, org, ledger, id, out, &state);
     if (*dbst != DB_OK)
@@ -441,7 +443,8 @@ reg_result registry_portfolio(http_request *r, db_conn *c, const char *org_in, c
     json_object *body = NULL;
 
     *dbst = DB_OK;
-    if (uuid_normalize(org_in, org) < 0 || uuid_normalize(ledger_in, ledger) < 0 || uuid_normalize(id_in, id) < 0)
+    if (uuid_normalize(org_in, org) < 0 || uuid_normalize(ledger_in, ledger) < 0 ||
+        uuid_normalize(id_in, id) < 0)
         return REG_RESULT_NOT_FOUND;
     *dbst = store_reg_portfolio_state(c, org, ledger, id, &state);
     if (*dbst != DB_OK)

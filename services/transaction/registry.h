@@ -32,8 +32,8 @@ reg_result registry_account_by_alias(http_request *r, db_conn *c, arena *a, cons
                                      const char *ledger, const char *alias, reg_account *out,
                                      db_status *dbst) MUSTCHECK;
 /* Portfolio by id (live), registry then read-through. */
-reg_result registry_portfolio(http_request *r, db_conn *c, const char *org, const char *ledger, const char *id,
-                              db_status *dbst) MUSTCHECK;
+reg_result registry_portfolio(http_request *r, db_conn *c, const char *org, const char *ledger,
+                              const char *id, db_status *dbst) MUSTCHECK;
 
 /* Reply for a failed lookup: NOT_FOUND -> not_found_id (with entity_type for 0007), UNAVAILABLE -> 503
  * 0901, DB_ERROR -> the database error. */

@@ -7,10 +7,10 @@
 
 #include "store_util.h"
 
-#define BALANCE_COLS                                                                                   \
-    "b.id, b.organization_id, b.ledger_id, b.account_id, b.alias, b.key, b.asset_code, b.account_type,"  \
-    " b.available, b.on_hold, b.version, b.allow_sending, b.allow_receiving, " SQL_US("b.created_at")    \
-    ", " SQL_US("b.updated_at") ", " SQL_US("b.deleted_at")
+#define BALANCE_COLS                                                                                         \
+    "b.id, b.organization_id, b.ledger_id, b.account_id, b.alias, b.key, b.asset_code, b.account_type,"      \
+    " b.available, b.on_hold, b.version, b.allow_sending, b.allow_receiving, " SQL_US(                       \
+        "b.created_at") ", " SQL_US("b.updated_at") ", " SQL_US("b.deleted_at")
 #define BALANCE_NCOLS 16
 
 static void balance_from_row(arena *a, const PGresult *res, int row, balance_row *b)
@@ -231,13 +231,14 @@ db_status store_balance_list(db_conn *c, arena *a, const char *org, const char *
 {
     store_text_buf from = store_time_param(p->from_us);
     store_text_buf to = store_time_param(p->to_us);
-    const char *params[] = {org, ledger, p->has_range ? from.s : NULL, p->has_range ? to.s : NULL, account_id};
+    const char *params[] = {org, ledger, p->has_range ? from.s : NULL, p->has_range ? to.s : NULL,
+                            account_id};
     PGresult *res = NULL;
     int rows = 0;
     bool reversed = false;
-    db_status st = store_cursor_page(c, BALANCE_COLS, account_id ? list_account_from : list_ledger_from,
-                                     account_id ? 5 : 4, params, "b.id", p, &res, &rows, &reversed, has_prev,
-                                     has_next);
+    db_status st =
+        store_cursor_page(c, BALANCE_COLS, account_id ? list_account_from : list_ledger_from,
+                          account_id ? 5 : 4, params, "b.id", p, &res, &rows, &reversed, has_prev, has_next);
     if (st != DB_OK)
         return st;
     *out = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(balance_row));

@@ -25,7 +25,8 @@ db_status store_balance_insert(db_conn *c, arena *a, const balance_row *b) MUSTC
 db_status store_balance_set_flags(db_conn *c, const char *id, bool allow_sending, bool allow_receiving,
                                   int64_t updated_us) MUSTCHECK;
 /* Soft delete; clear_flags also sets both flags false (12.3). */
-db_status store_balance_soft_delete(db_conn *c, const char *id, int64_t deleted_us, bool clear_flags) MUSTCHECK;
+db_status store_balance_soft_delete(db_conn *c, const char *id, int64_t deleted_us,
+                                    bool clear_flags) MUSTCHECK;
 /* Write the amounts and version computed under the row lock. */
 db_status store_balance_apply(db_conn *c, arena *a, const char *id, const balance_state *st,
                               int64_t updated_us) MUSTCHECK;

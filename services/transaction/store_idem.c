@@ -4,9 +4,10 @@
 
 #include "store_util.h"
 
-static const char get_sql[] =
-    "SELECT fingerprint, status, body, " SQL_US("expires_at") " FROM idempotency_records"
-    " WHERE organization_id = $1::uuid AND ledger_id = $2::uuid AND key = $3 AND expires_at > clock_timestamp()";
+static const char get_sql[] = "SELECT fingerprint, status, body, " SQL_US(
+    "expires_at") " FROM idempotency_records"
+                  " WHERE organization_id = $1::uuid AND ledger_id = $2::uuid AND key = $3 AND expires_at > "
+                  "clock_timestamp()";
 
 db_status store_idem_get(db_conn *c, arena *a, const char *org, const char *ledger, const char *key,
                          idem_record *out, bool *found)

@@ -18,9 +18,12 @@ static reg_state state_of(const PGresult *res, int col)
     if (PQgetisnull(res, 0, col))
         return REG_MISSING;
     switch (PQgetvalue(res, 0, col)[0]) {
-    case '1': return REG_LIVE;
-    case '2': return REG_DELETED;
-    default: return REG_MISSING;
+    case '1':
+        return REG_LIVE;
+    case '2':
+        return REG_DELETED;
+    default:
+        return REG_MISSING;
     }
 }
 
@@ -39,18 +42,17 @@ db_status store_reg_org_ledger(db_conn *c, const char *org, const char *ledger, 
 }
 
 /* A deletion is final; otherwise the newer-or-equal change wins (events.md 7). */
-static const char org_upsert_sql[] =
-    "INSERT INTO organizations (id, updated_at, deleted_at) VALUES ($1::uuid, $2::timestamptz, $3::timestamptz)"
-    " ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at,"
-    "   deleted_at = COALESCE(organizations.deleted_at, EXCLUDED.deleted_at)"
-    " WHERE organizations.updated_at <= EXCLUDED.updated_at";
+static const char org_upsert_sql[] = "INSERT INTO organizations (id, updated_at, deleted_at) VALUES "
+                                     "($1::uuid, $2::timestamptz, $3::timestamptz)"
+                                     " ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at,"
+                                     "   deleted_at = COALESCE(organizations.deleted_at, EXCLUDED.deleted_at)"
+                                     " WHERE organizations.updated_at <= EXCLUDED.updated_at";
 
-static const char ledger_upsert_sql[] =
-    "INSERT INTO ledgers (id, organization_id, updated_at, deleted_at)"
-    " VALUES ($1::uuid, $2::uuid, $3::timestamptz, $4::timestamptz)"
-    " ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at,"
-    "   deleted_at = COALESCE(ledgers.deleted_at, EXCLUDED.deleted_at)"
-    " WHERE ledgers.updated_at <= EXCLUDED.updated_at";
+static const char ledger_upsert_sql[] = "INSERT INTO ledgers (id, organization_id, updated_at, deleted_at)"
+                                        " VALUES ($1::uuid, $2::uuid, $3::timestamptz, $4::timestamptz)"
+                                        " ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at,"
+                                        "   deleted_at = COALESCE(ledgers.deleted_at, EXCLUDED.deleted_at)"
+                                        " WHERE ledgers.updated_at <= EXCLUDED.updated_at";
 
 static const char portfolio_upsert_sql[] =
     "INSERT INTO portfolios (id, organization_id, ledger_id, updated_at, deleted_at)"
@@ -127,9 +129,9 @@ db_status store_reg_account_upsert(db_conn *c, const reg_account *a)
     return db_exec(c, account_upsert_sql, 9, params, NULL);
 }
 
-#define ACCOUNT_COLS                                                                                   \
-    "id, organization_id, ledger_id, alias, type, asset_code, portfolio_id, " SQL_US("updated_at") ", " \
-    SQL_US("deleted_at")
+#define ACCOUNT_COLS                                                                                         \
+    "id, organization_id, ledger_id, alias, type, asset_code, portfolio_id, " SQL_US(                        \
+        "updated_at") ", " SQL_US("deleted_at")
 
 static void account_from_row(arena *a, const PGresult *res, int row, reg_account *out)
 {

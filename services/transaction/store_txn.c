@@ -13,7 +13,8 @@
 
 static const char txn_insert_sql[] =
     "INSERT INTO transactions (id, organization_id, ledger_id, parent_transaction_id, description, status,"
-    "  amount, asset_code, chart_of_accounts_group_name, source, destination, metadata, created_at, updated_at)"
+    "  amount, asset_code, chart_of_accounts_group_name, source, destination, metadata, created_at, "
+    "updated_at)"
     " VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7::numeric, $8, $9, $10::jsonb, $11::jsonb,"
     "  $12::jsonb, $13::timestamptz, $14::timestamptz)";
 
@@ -81,7 +82,8 @@ db_status store_op_insert(db_conn *c, arena *a, const op_row *op)
 }
 
 static const char leg_insert_sql[] =
-    "INSERT INTO transaction_legs (transaction_id, position, side, account_id, balance_id, alias, balance_key,"
+    "INSERT INTO transaction_legs (transaction_id, position, side, account_id, balance_id, alias, "
+    "balance_key,"
     "  amount, description, chart_of_accounts, metadata)"
     " VALUES ($1::uuid, $2::int, $3, $4::uuid, $5::uuid, $6, $7, $8::numeric, $9, $10, $11::jsonb)";
 
@@ -104,9 +106,9 @@ db_status store_leg_insert(db_conn *c, arena *a, const char *transaction_id, con
 
 /* ---- transactions ------------------------------------------------------------------------------ */
 
-#define TXN_COLS                                                                                       \
-    "t.id, t.organization_id, t.ledger_id, t.parent_transaction_id, t.description, t.status, t.amount,"  \
-    " t.asset_code, t.chart_of_accounts_group_name, t.source::text, t.destination::text, t.metadata::text," \
+#define TXN_COLS                                                                                             \
+    "t.id, t.organization_id, t.ledger_id, t.parent_transaction_id, t.description, t.status, t.amount,"      \
+    " t.asset_code, t.chart_of_accounts_group_name, t.source::text, t.destination::text, t.metadata::text,"  \
     " " SQL_US("t.created_at") ", " SQL_US("t.updated_at")
 
 static void txn_from_row(arena *a, const PGresult *res, int row, txn_row *t)
@@ -153,10 +155,10 @@ db_status store_txn_get(db_conn *c, arena *a, const char *org, const char *ledge
 
 /* ---- operations ------------------------------------------------------------------------------- */
 
-#define OP_COLS                                                                                        \
-    "o.id, o.transaction_id, o.organization_id, o.ledger_id, o.account_id, o.balance_id, o.portfolio_id,"  \
-    " o.account_alias, o.balance_key, o.asset_code, o.type, o.amount, o.description, o.chart_of_accounts,"  \
-    " o.before_available, o.before_on_hold, o.before_version, o.after_available, o.after_on_hold,"          \
+#define OP_COLS                                                                                              \
+    "o.id, o.transaction_id, o.organization_id, o.ledger_id, o.account_id, o.balance_id, o.portfolio_id,"    \
+    " o.account_alias, o.balance_key, o.asset_code, o.type, o.amount, o.description, o.chart_of_accounts,"   \
+    " o.before_available, o.before_on_hold, o.before_version, o.after_available, o.after_on_hold,"           \
     " o.after_version, o.status, o.metadata::text, " SQL_US("o.created_at") ", " SQL_US("o.updated_at")
 
 static void op_from_row(arena *a, const PGresult *res, int row, op_row *op)

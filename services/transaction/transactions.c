@@ -151,8 +151,8 @@ void transaction_create_outflow(http_request *r)
 /* ---- T8 ------------------------------------------------------------------------------------------ */
 
 /* Read one transaction with all its operations; replies 0070 or a database error and returns -1. */
-static int load_full_or_reply(http_request *r, db_conn *c, const char *org, const char *ledger, const char *id,
-                              txn_row *t)
+static int load_full_or_reply(http_request *r, db_conn *c, const char *org, const char *ledger,
+                              const char *id, txn_row *t)
 {
     bool found = false;
     db_status st = store_txn_get(c, http_req_arena(r), org, ledger, id, false, t, &found);
@@ -212,8 +212,8 @@ void transaction_list(http_request *r)
     for (size_t i = 0; i < n; i++)
         json_object_array_add(items, txn_render_transaction(&rows[i]));
     http_reply_json(r, 200,
-                    txn_render_cursor_envelope(items, pp.limit, n ? rows[0].id : NULL, n ? rows[n - 1].id : NULL,
-                                               has_prev, has_next));
+                    txn_render_cursor_envelope(items, pp.limit, n ? rows[0].id : NULL,
+                                               n ? rows[n - 1].id : NULL, has_prev, has_next));
 }
 
 /* ---- T10 ----------------------------------------------------------------------------------------- */
@@ -241,7 +241,8 @@ static db_status txn_patch_fn(db_conn *c, void *arg)
     if (st != DB_OK || !x->found)
         return st;
     json_object *stored = txn_json_parse_text(t.metadata);
-    json_object *merged = json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
+    json_object *merged =
+        json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
     char *meta = xstrdup(json_dump(merged));
     json_object_put(stored);
     json_object_put(merged);

@@ -19,8 +19,8 @@ static const char *tx_topic(void)
     return cfg && cfg->kafka_topic && cfg->kafka_topic[0] ? cfg->kafka_topic : TX_DEFAULT_TOPIC;
 }
 
-static db_status emit(db_conn *c, const char *entity, const char *action, const char *subject, const char *org,
-                      const char *ledger, int64_t time_us, const char *data)
+static db_status emit(db_conn *c, const char *entity, const char *action, const char *subject,
+                      const char *org, const char *ledger, int64_t time_us, const char *data)
 {
     char type[96];
     bus_event ev = {

@@ -14,9 +14,9 @@
 #define TXN_FINGERPRINT_LEN 64 /* hex SHA-256 */
 
 typedef struct txn_idem_headers {
-    bool present;                      /* a non-empty key was sent */
-    char key[TXN_IDEM_KEY_MAX + 1];    /* trimmed */
-    int ttl_s;                         /* 1..86400, 300 when X-TTL is absent */
+    bool present;                   /* a non-empty key was sent */
+    char key[TXN_IDEM_KEY_MAX + 1]; /* trimmed */
+    int ttl_s;                      /* 1..86400, 300 when X-TTL is absent */
 } txn_idem_headers;
 
 /* Check the raw header values (NULL = absent): the key trimmed of surrounding spaces (empty = absent),

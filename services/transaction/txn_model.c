@@ -7,10 +7,14 @@
 const char *op_type_name(op_type t)
 {
     switch (t) {
-    case OP_TYPE_DEBIT: return "DEBIT";
-    case OP_TYPE_CREDIT: return "CREDIT";
-    case OP_TYPE_ON_HOLD: return "ON_HOLD";
-    case OP_TYPE_RELEASE: return "RELEASE";
+    case OP_TYPE_DEBIT:
+        return "DEBIT";
+    case OP_TYPE_CREDIT:
+        return "CREDIT";
+    case OP_TYPE_ON_HOLD:
+        return "ON_HOLD";
+    case OP_TYPE_RELEASE:
+        return "RELEASE";
     }
     return "DEBIT";
 }
@@ -19,9 +23,11 @@ const char *op_type_direction(op_type t)
 {
     switch (t) {
     case OP_TYPE_DEBIT:
-    case OP_TYPE_ON_HOLD: return "debit";
+    case OP_TYPE_ON_HOLD:
+        return "debit";
     case OP_TYPE_CREDIT:
-    case OP_TYPE_RELEASE: return "credit";
+    case OP_TYPE_RELEASE:
+        return "credit";
     }
     return "debit";
 }
@@ -41,9 +47,12 @@ int op_type_parse(const char *s, op_type *out)
 const char *txn_status_name(txn_status s)
 {
     switch (s) {
-    case TXN_STATUS_PENDING: return "PENDING";
-    case TXN_STATUS_APPROVED: return "APPROVED";
-    case TXN_STATUS_CANCELED: return "CANCELED";
+    case TXN_STATUS_PENDING:
+        return "PENDING";
+    case TXN_STATUS_APPROVED:
+        return "APPROVED";
+    case TXN_STATUS_CANCELED:
+        return "CANCELED";
     }
     return "APPROVED";
 }

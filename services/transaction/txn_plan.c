@@ -24,8 +24,8 @@ static const json_field share_fields[] = {
 static const json_schema share_schema = {share_fields, ARRAY_LEN(share_fields)};
 
 static const json_field rate_fields[] = {
-    {.name = "from", .kind = JK_STRING, .flags = JF_REQUIRED, .max_len = 100},
-    {.name = "to", .kind = JK_STRING, .flags = JF_REQUIRED, .max_len = 100},
+    {.name = "from", .kind = JK_STRING, .flags = JF_REQUIRED},
+    {.name = "to", .kind = JK_STRING, .flags = JF_REQUIRED},
     {.name = "value", .kind = JK_DECIMAL, .flags = JF_REQUIRED},
     {.name = "externalId", .kind = JK_STRING, .flags = JF_REQUIRED | JF_UUID},
 };
@@ -46,24 +46,43 @@ static const json_field leg_fields[] = {
 static const json_schema leg_schema = {leg_fields, ARRAY_LEN(leg_fields)};
 
 static const json_field source_fields[] = {
-    {.name = "from", .kind = JK_ARRAY, .flags = JF_REQUIRED, .sub = &leg_schema, .min_items = 1,
+    {.name = "from",
+     .kind = JK_ARRAY,
+     .flags = JF_REQUIRED,
+     .sub = &leg_schema,
+     .min_items = 1,
      .max_items = TXN_MAX_LEGS},
     {.name = "remaining", .kind = JK_STRING},
 };
 static const json_schema source_schema = {source_fields, ARRAY_LEN(source_fields)};
 
 static const json_field distribute_fields[] = {
-    {.name = "to", .kind = JK_ARRAY, .flags = JF_REQUIRED, .sub = &leg_schema, .min_items = 1,
+    {.name = "to",
+     .kind = JK_ARRAY,
+     .flags = JF_REQUIRED,
+     .sub = &leg_schema,
+     .min_items = 1,
      .max_items = TXN_MAX_LEGS},
     {.name = "remaining", .kind = JK_STRING},
 };
 static const json_schema distribute_schema = {distribute_fields, ARRAY_LEN(distribute_fields)};
 
-#define SEND_ASSET {.name = "asset", .kind = JK_STRING, .flags = JF_REQUIRED, .min_len = 1, .max_len = 100}
-#define SEND_VALUE {.name = "value", .kind = JK_DECIMAL, .flags = JF_REQUIRED}
-#define SEND_SOURCE {.name = "source", .kind = JK_OBJECT, .flags = JF_REQUIRED, .sub = &source_schema}
-#define SEND_DISTRIBUTE                                                                                \
-    {.name = "distribute", .kind = JK_OBJECT, .flags = JF_REQUIRED, .sub = &distribute_schema}
+#define SEND_ASSET                                                                                           \
+    {                                                                                                        \
+        .name = "asset", .kind = JK_STRING, .flags = JF_REQUIRED, .min_len = 1, .max_len = 100               \
+    }
+#define SEND_VALUE                                                                                           \
+    {                                                                                                        \
+        .name = "value", .kind = JK_DECIMAL, .flags = JF_REQUIRED                                            \
+    }
+#define SEND_SOURCE                                                                                          \
+    {                                                                                                        \
+        .name = "source", .kind = JK_OBJECT, .flags = JF_REQUIRED, .sub = &source_schema                     \
+    }
+#define SEND_DISTRIBUTE                                                                                      \
+    {                                                                                                        \
+        .name = "distribute", .kind = JK_OBJECT, .flags = JF_REQUIRED, .sub = &distribute_schema             \
+    }
 
 static const json_field send_json_fields[] = {SEND_ASSET, SEND_VALUE, SEND_SOURCE, SEND_DISTRIBUTE};
 static const json_schema send_json_schema = {send_json_fields, ARRAY_LEN(send_json_fields)};
@@ -72,11 +91,13 @@ static const json_schema send_inflow_schema = {send_inflow_fields, ARRAY_LEN(sen
 static const json_field send_outflow_fields[] = {SEND_ASSET, SEND_VALUE, SEND_SOURCE};
 static const json_schema send_outflow_schema = {send_outflow_fields, ARRAY_LEN(send_outflow_fields)};
 
-#define TOP_COMMON                                                                                     \
-    {.name = "chartOfAccountsGroupName", .kind = JK_STRING, .max_len = 256},                          \
-        {.name = "description", .kind = JK_STRING, .max_len = 256},                                   \
-        {.name = "code", .kind = JK_STRING, .max_len = 100},                                          \
-        {.name = "transactionDate", .kind = JK_STRING}, {.name = "metadata", .kind = JK_METADATA}
+#define TOP_COMMON                                                                                           \
+    {.name = "chartOfAccountsGroupName", .kind = JK_STRING, .max_len = 256},                                 \
+        {.name = "description", .kind = JK_STRING, .max_len = 256},                                          \
+        {.name = "code", .kind = JK_STRING, .max_len = 100}, {.name = "transactionDate", .kind = JK_STRING}, \
+    {                                                                                                        \
+        .name = "metadata", .kind = JK_METADATA                                                              \
+    }
 
 static const json_field top_json_fields[] = {
     TOP_COMMON,
@@ -101,9 +122,12 @@ static const json_schema top_outflow_schema = {top_outflow_fields, ARRAY_LEN(top
 const char *txn_endpoint_name(txn_endpoint ep)
 {
     switch (ep) {
-    case TXN_EP_JSON: return "json";
-    case TXN_EP_INFLOW: return "inflow";
-    case TXN_EP_OUTFLOW: return "outflow";
+    case TXN_EP_JSON:
+        return "json";
+    case TXN_EP_INFLOW:
+        return "inflow";
+    case TXN_EP_OUTFLOW:
+        return "outflow";
     }
     return "json";
 }
@@ -111,9 +135,12 @@ const char *txn_endpoint_name(txn_endpoint ep)
 const json_schema *txn_plan_schema(txn_endpoint ep)
 {
     switch (ep) {
-    case TXN_EP_JSON: return &top_json_schema;
-    case TXN_EP_INFLOW: return &top_inflow_schema;
-    case TXN_EP_OUTFLOW: return &top_outflow_schema;
+    case TXN_EP_JSON:
+        return &top_json_schema;
+    case TXN_EP_INFLOW:
+        return &top_inflow_schema;
+    case TXN_EP_OUTFLOW:
+        return &top_outflow_schema;
     }
     return &top_json_schema;
 }
@@ -249,8 +276,12 @@ static void step10_rules(json_object *body, json_object *found, void *arg)
     side_rules(json_get(json_get(send, "source"), "from"), "send.source.from", asset, found);
     side_rules(json_get(json_get(send, "distribute"), "to"), "send.distribute.to", asset, found);
     if (date && time_parse_transaction_date(date, &us) < 0)
-        found_add(found, "transactionDate",
-                  "must be RFC 3339, YYYY-MM-DDTHH:MM:SS[.f][Z] or YYYY-MM-DD");
+        found_add(found, "transactionDate", "must be RFC 3339, YYYY-MM-DDTHH:MM:SS[.f][Z] or YYYY-MM-DD");
+}
+
+int txn_plan_validate(txn_endpoint ep, json_object *body, const json_parse_info *info, api_error *e)
+{
+    return json_validate_ex(txn_plan_schema(ep), body, JSON_MODE_CREATE, info, step10_rules, NULL, e);
 }
 
 int txn_plan_decode(txn_endpoint ep, const char *text, size_t len, json_object **out, api_error *e)
@@ -261,7 +292,7 @@ int txn_plan_decode(txn_endpoint ep, const char *text, size_t len, json_object *
     *out = NULL;
     if (json_parse_strict(text, len, JSON_MAX_DEPTH, &body, &info, e) < 0)
         return -1;
-    if (json_validate_ex(txn_plan_schema(ep), body, JSON_MODE_CREATE, &info, step10_rules, NULL, e) < 0) {
+    if (txn_plan_validate(ep, body, &info, e) < 0) {
         json_object_put(body);
         return -1;
     }
@@ -279,8 +310,8 @@ static size_t resolve_shares(const decimal *v, txn_leg *legs, size_t n, bool *ba
     for (size_t i = 0; i < n; i++) {
         if (legs[i].kind != LEG_KIND_SHARE)
             continue;
-        decimal_status st = decimal_share(v, legs[i].percentage, legs[i].percentage_of_percentage,
-                                          &legs[i].amount);
+        decimal_status st =
+            decimal_share(v, legs[i].percentage, legs[i].percentage_of_percentage, &legs[i].amount);
         if (st != DECIMAL_OK) {
             /* percentages <= 100 never exceed v, so only precision can fail */
             if (bad)
@@ -378,8 +409,7 @@ static int leg_from_json(arena *a, json_object *o, bool source, const char *path
         kinds++;
         leg->kind = LEG_KIND_SHARE;
         (void)int_in_range(json_get(share, "percentage"), 1, 100, &leg->percentage);
-        (void)int_in_range(json_get(share, "percentageOfPercentage"), 0, 100,
-                           &leg->percentage_of_percentage);
+        (void)int_in_range(json_get(share, "percentageOfPercentage"), 0, 100, &leg->percentage_of_percentage);
     }
     if (json_get_text(o, "remaining")) {
         kinds++;
@@ -418,8 +448,7 @@ static bool side_shape_ok(const txn_leg *legs, size_t n, const int *kinds)
     return remaining <= 1;
 }
 
-int txn_plan_build(txn_endpoint ep, json_object *body, int64_t now_us, arena *a, txn_plan *out,
-                   api_error *e)
+int txn_plan_build(txn_endpoint ep, json_object *body, int64_t now_us, arena *a, txn_plan *out, api_error *e)
 {
     json_object *send = json_get(body, "send");
     json_object *from = json_get(json_get(send, "source"), "from");

@@ -22,10 +22,10 @@ typedef enum txn_endpoint { TXN_EP_JSON, TXN_EP_INFLOW, TXN_EP_OUTFLOW } txn_end
 typedef enum leg_kind { LEG_KIND_AMOUNT, LEG_KIND_SHARE, LEG_KIND_REMAINING } leg_kind;
 
 typedef struct txn_leg {
-    bool source;                   /* from (true) or to (false) */
-    bool implicit;                 /* the @external leg added by inflow / outflow */
-    const char *alias;             /* accountAlias as sent */
-    const char *key;               /* balanceKey lower-cased, "default" when absent */
+    bool source;       /* from (true) or to (false) */
+    bool implicit;     /* the @external leg added by inflow / outflow */
+    const char *alias; /* accountAlias as sent */
+    const char *key;   /* balanceKey lower-cased, "default" when absent */
     leg_kind kind;
     decimal amount;                /* resolved amount (after txn_plan_build) */
     int percentage;                /* share legs */
@@ -42,11 +42,11 @@ typedef struct txn_plan {
     decimal value;
     bool pending;
     bool has_date;
-    int64_t date_us;               /* transactionDate, microseconds UTC */
-    const char *description;       /* "" when absent */
-    const char *coa_group;         /* "" when absent */
-    const char *metadata;          /* JSON object text, "{}" when absent */
-    txn_leg *legs;                 /* sources first (from order), then destinations (to order) */
+    int64_t date_us;         /* transactionDate, microseconds UTC */
+    const char *description; /* "" when absent */
+    const char *coa_group;   /* "" when absent */
+    const char *metadata;    /* JSON object text, "{}" when absent */
+    txn_leg *legs;           /* sources first (from order), then destinations (to order) */
     size_t n_legs;
     size_t n_sources;
 } txn_plan;
@@ -63,6 +63,11 @@ const json_schema *txn_plan_schema(txn_endpoint ep);
  * failing path). On success *out is a new reference to the validated body (caller puts it) and 0 is
  * returned; otherwise -1 with e set. */
 int txn_plan_decode(txn_endpoint ep, const char *text, size_t len, json_object **out, api_error *e) MUSTCHECK;
+
+/* Steps 6-10 on an already parsed body (e.g. the JSON translation of a DSL script): the same checks
+ * as txn_plan_decode after parsing. Returns 0, or -1 with e set. */
+int txn_plan_validate(txn_endpoint ep, json_object *body, const json_parse_info *info,
+                      api_error *e) MUSTCHECK;
 
 /* Steps 11-16 on a body accepted by txn_plan_decode: leg shape 0072, pending/date 0122 then future date
  * 0121 (against now_us), values 0125, ambiguity 0090, resolution 0047 (share precision) / 0073

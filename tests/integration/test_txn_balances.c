@@ -15,7 +15,8 @@
 
 static const char *const USD[] = {"USD", NULL};
 
-#define LEG_AMT(alias, v) "{\"accountAlias\":\"" alias "\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}"
+#define LEG_AMT(alias, v)                                                                                    \
+    "{\"accountAlias\":\"" alias "\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}"
 
 static char *balance_id(const tx_fix *f, const char *alias, const char *key)
 {
@@ -366,8 +367,9 @@ Test(txn_balances, unreachable_owner_is_503, .timeout = 240)
     it_response_free(&r);
     cr_assert_eq(it_stack("start", "portfolio"), 0);
     cr_assert_eq(it_stack("stop", "onboarding"), 0);
-    tx_req("GET", "/v1/organizations/0190a1b2-0000-7000-8000-0000000000aa/ledgers/"
-                  "0190a1b2-0000-7000-8000-0000000000bb/balances",
+    tx_req("GET",
+           "/v1/organizations/0190a1b2-0000-7000-8000-0000000000aa/ledgers/"
+           "0190a1b2-0000-7000-8000-0000000000bb/balances",
            NULL, NULL, &r);
     long org_status = r.status;
     char org_code[8] = "";
@@ -383,8 +385,9 @@ Test(txn_balances, unreachable_owner_is_503, .timeout = 240)
     tx_lreq(&f, "GET", "/accounts/alias/%40never-seen/balances", NULL, NULL, &r);
     tx_assert_error(&r, 404, "0085", NULL);
     it_response_free(&r);
-    tx_req("GET", "/v1/organizations/0190a1b2-0000-7000-8000-0000000000aa/ledgers/"
-                  "0190a1b2-0000-7000-8000-0000000000bb/balances",
+    tx_req("GET",
+           "/v1/organizations/0190a1b2-0000-7000-8000-0000000000aa/ledgers/"
+           "0190a1b2-0000-7000-8000-0000000000bb/balances",
            NULL, NULL, &r);
     tx_assert_error(&r, 404, "0038", NULL);
     it_response_free(&r);

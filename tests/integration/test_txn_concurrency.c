@@ -48,17 +48,19 @@ static void check_ledger(const tx_fix *f)
         (void)decimal_add(&sum, &av, &sum);
         (void)decimal_add(&sum, &oh, &sum);
         if (strcmp(tx_jstr(b, "accountType"), "external") != 0)
-            cr_expect(decimal_sign(&av) >= 0, "G3: %s is negative: %s", tx_jstr(b, "alias"), tx_jstr(b, "available"));
+            cr_expect(decimal_sign(&av) >= 0, "G3: %s is negative: %s", tx_jstr(b, "alias"),
+                      tx_jstr(b, "available"));
 
         /* G2: contiguous chain 0..version-1, each after = before + 1, each after = next before */
         const char *params[] = {tx_jstr(b, "id")};
-        PGresult *res = it_pg_exec("TRANSACTION_DATABASE_URL",
-                                   "SELECT before_version, after_version, before_available, after_available, type, amount"
-                                   " FROM transaction.operations WHERE balance_id = $1::uuid ORDER BY before_version",
-                                   1, params);
+        PGresult *res =
+            it_pg_exec("TRANSACTION_DATABASE_URL",
+                       "SELECT before_version, after_version, before_available, after_available, type, amount"
+                       " FROM transaction.operations WHERE balance_id = $1::uuid ORDER BY before_version",
+                       1, params);
         int n = PQntuples(res);
-        cr_expect_eq((int64_t)n, tx_jint(b, "version"), "G1: %s has version %lld but %d operations", tx_jstr(b, "alias"),
-                     (long long)tx_jint(b, "version"), n);
+        cr_expect_eq((int64_t)n, tx_jint(b, "version"), "G1: %s has version %lld but %d operations",
+                     tx_jstr(b, "alias"), (long long)tx_jint(b, "version"), n);
         decimal expect;
         decimal_zero(&expect);
         for (int k = 0; k < n; k++) {
@@ -67,8 +69,8 @@ static void check_ledger(const tx_fix *f)
             cr_expect_eq(bv, k, "G2: %s operation %d has version %ld", tx_jstr(b, "alias"), k, bv);
             cr_expect_eq(avn, bv + 1);
             decimal before = dec(PQgetvalue(res, k, 2));
-            cr_expect(decimal_cmp(&before, &expect) == 0, "G2: %s operation %d starts from %s", tx_jstr(b, "alias"),
-                      k, PQgetvalue(res, k, 2));
+            cr_expect(decimal_cmp(&before, &expect) == 0, "G2: %s operation %d starts from %s",
+                      tx_jstr(b, "alias"), k, PQgetvalue(res, k, 2));
             decimal amount = dec(PQgetvalue(res, k, 5));
             decimal after = dec(PQgetvalue(res, k, 3));
             decimal want;
@@ -76,7 +78,8 @@ static void check_ledger(const tx_fix *f)
                 (void)decimal_add(&before, &amount, &want);
             else
                 (void)decimal_sub(&before, &amount, &want);
-            cr_expect(decimal_cmp(&after, &want) == 0, "operation %d of %s does not add up", k, tx_jstr(b, "alias"));
+            cr_expect(decimal_cmp(&after, &want) == 0, "operation %d of %s does not add up", k,
+                      tx_jstr(b, "alias"));
             expect = after;
         }
         cr_expect(decimal_cmp(&expect, &av) == 0, "G1: %s ends at %s but its operations at another value",
@@ -112,9 +115,10 @@ Test(txn_concurrency, parallel_transfers_conserve_money_and_chain_versions, .tim
             while (c == a || c == b)
                 c = (c + 1) % N_ACC;
             char *l1 = leg(NAMES[a], "1"), *l2 = leg(NAMES[c], "2"), *l3 = leg(NAMES[b], "3");
-            bodies[i] = xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"3\",\"source\":{\"from\":[%s,%s]},"
-                                  "\"distribute\":{\"to\":[%s]}}}",
-                                  i % 8 == 3 ? l1 : l2, i % 8 == 3 ? l2 : l1, l3);
+            bodies[i] =
+                xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"3\",\"source\":{\"from\":[%s,%s]},"
+                          "\"distribute\":{\"to\":[%s]}}}",
+                          i % 8 == 3 ? l1 : l2, i % 8 == 3 ? l2 : l1, l3);
             free(l1);
             free(l2);
             free(l3);
@@ -162,9 +166,10 @@ Test(txn_concurrency, hot_account_admits_exactly_its_funds, .timeout = 300)
     tx_par_res *res = xcalloc(n, sizeof(*res));
     char *path = xasprintf("%s/transactions/json", f.L);
     char *l1 = leg("@hot", "3"), *l2 = leg("@sink", "3");
-    char *body = xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"3\",\"source\":{\"from\":[%s]},\"distribute\":"
-                           "{\"to\":[%s]}}}",
-                           l1, l2);
+    char *body =
+        xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"3\",\"source\":{\"from\":[%s]},\"distribute\":"
+                  "{\"to\":[%s]}}}",
+                  l1, l2);
     for (size_t i = 0; i < n; i++)
         reqs[i] = (tx_par_req){"POST", path, body, NULL};
     tx_parallel(n, reqs, 30, res);

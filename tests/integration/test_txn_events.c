@@ -19,7 +19,8 @@ static void expect_header(const it_kafka_record *rec, const char *name, const ch
 {
     const char *got = it_kafka_header_get(rec, name);
     cr_expect_eq(it_kafka_header_count(rec, name), 1, "header %s must appear once", name);
-    cr_expect(got && strcmp(got, want) == 0, "header %s: want %s, got %s", name, want, got ? got : "(absent)");
+    cr_expect(got && strcmp(got, want) == 0, "header %s: want %s, got %s", name, want,
+              got ? got : "(absent)");
 }
 
 static json_object *value_json(const it_kafka_record *rec)
@@ -137,7 +138,8 @@ Test(txn_events, every_write_is_published_once_with_its_data, .timeout = 180)
     }
     cr_expect_eq(alice_created, 1);
 
-    const it_kafka_record *upd = tx_events_find(recs, n, "studio.lerian.balance.updated", tx_jstr(bob_bal, "id"));
+    const it_kafka_record *upd =
+        tx_events_find(recs, n, "studio.lerian.balance.updated", tx_jstr(bob_bal, "id"));
     cr_assert(upd);
     json_object *uv = value_json(upd);
     cr_expect(!json_object_get_boolean(tx_jget(uv, "allowReceiving")));

@@ -14,9 +14,11 @@
 
 static const char *const USD[] = {"USD", NULL};
 
-#define XFER(v) \
-    "{\"send\":{\"asset\":\"USD\",\"value\":\"" v "\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\",\"amount\":" \
-    "{\"asset\":\"USD\",\"value\":\"" v "\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"amount\":"    \
+#define XFER(v)                                                                                              \
+    "{\"send\":{\"asset\":\"USD\",\"value\":\"" v                                                            \
+    "\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\",\"amount\":"                                      \
+    "{\"asset\":\"USD\",\"value\":\"" v                                                                      \
+    "\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"amount\":"                                  \
     "{\"asset\":\"USD\",\"value\":\"" v "\"}}]}}}"
 
 static void setup(tx_fix *f, const char *funds)
@@ -63,12 +65,14 @@ Test(txn_idempotency, replay_conflict_and_header_rules, .timeout = 120)
     cr_assert_eq(a.status, 201, "%s", it_describe(&a));
     cr_expect_str_eq(it_header_get(&a, "X-Idempotency-Replayed"), "false");
     /* same input, different spelling: key order, whitespace, 10 vs "10.00", explicit defaults */
-    post_key(&f, "  order-1 ", "60",
-             "{ \"pending\": false, \"send\": {\"value\": 10, \"asset\": \"USD\", \"distribute\": {\"to\": [{"
-             "\"amount\": {\"value\": \"10.00\", \"asset\": \"USD\"}, \"accountAlias\": \"@bob\", \"balanceKey\":"
-             " \"DEFAULT\"}]}, \"source\": {\"from\": [{\"accountAlias\": \"@alice\", \"amount\": {\"asset\": \"USD\","
-             " \"value\": 1e1}}]}}}",
-             &b);
+    post_key(
+        &f, "  order-1 ", "60",
+        "{ \"pending\": false, \"send\": {\"value\": 10, \"asset\": \"USD\", \"distribute\": {\"to\": [{"
+        "\"amount\": {\"value\": \"10.00\", \"asset\": \"USD\"}, \"accountAlias\": \"@bob\", \"balanceKey\":"
+        " \"DEFAULT\"}]}, \"source\": {\"from\": [{\"accountAlias\": \"@alice\", \"amount\": {\"asset\": "
+        "\"USD\","
+        " \"value\": 1e1}}]}}}",
+        &b);
     cr_assert_eq(b.status, 201, "%s", it_describe(&b));
     cr_expect_str_eq(it_header_get(&b, "X-Idempotency-Replayed"), "true");
     cr_expect_eq(a.body_len, b.body_len);
@@ -111,10 +115,11 @@ Test(txn_idempotency, replay_conflict_and_header_rules, .timeout = 120)
     it_response_free(&a);
     /* shared by the create endpoints: an inflow with the transfer's key is a different body */
     const char *h[] = {"X-Idempotency: order-1", NULL};
-    tx_lreq(&f, "POST", "/transactions/inflow", h,
-            "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\","
-            "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}",
-            &a);
+    tx_lreq(
+        &f, "POST", "/transactions/inflow", h,
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\","
+        "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}",
+        &a);
     tx_assert_error(&a, 409, "0084", NULL);
     it_response_free(&a);
 }
@@ -176,8 +181,8 @@ static void concurrent_duplicates(const tx_fix *f, const char *key, size_t n)
             conflicts++;
         }
     }
-    cr_expect_eq(created, 1, "exactly one posting (created %zu, replays %zu, conflicts %zu)", created, replays,
-                 conflicts);
+    cr_expect_eq(created, 1, "exactly one posting (created %zu, replays %zu, conflicts %zu)", created,
+                 replays, conflicts);
     cr_expect_eq(count(f), before + 1);
     tx_par_free(res, n);
     free(res);

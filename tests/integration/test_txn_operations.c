@@ -64,7 +64,7 @@ Test(txn_operations, statement_walk_and_filters, .timeout = 120)
     tx_fix_init(&f, USD);
     char *alice = tx_account(&f, "USD", "@alice", "deposit", NULL);
     free(tx_account(&f, "USD", "@bob", "deposit", NULL));
-    tx_fund(&f, "USD", "@alice", "10");                  /* +10 -> 10 */
+    tx_fund(&f, "USD", "@alice", "10"); /* +10 -> 10 */
     it_response t;
     cr_assert_eq(tx_transfer(&f, "USD", "@alice", "@bob", "3", &t), 201); /* -3 -> 7 */
     it_response_free(&t);
@@ -72,7 +72,7 @@ Test(txn_operations, statement_walk_and_filters, .timeout = 120)
     it_response_free(&t);
     cr_assert_eq(tx_transfer(&f, "USD", "@alice", "@bob", "0.5", &t), 201); /* -0.5 -> 8 */
     it_response_free(&t);
-    tx_fund(&f, "USD", "@alice", "2");                   /* +2 -> 10 */
+    tx_fund(&f, "USD", "@alice", "2"); /* +2 -> 10 */
 
     stmt s;
     walk_statement(&f, alice, "limit=2&sort_order=desc&start_date=2000-01-01&end_date=2999-12-31", &s);
@@ -177,12 +177,12 @@ Test(txn_operations, get_and_patch, .timeout = 120)
     tx_lreqf(&f, "PATCH", "{\"type\":\"CREDIT\"}", &r, "/transactions/%s/operations/%s", txn, op_bob);
     tx_assert_error(&r, 400, "0053", "type");
     it_response_free(&r);
-    tx_lreqf(&f, "PATCH", "{\"description\":\"y\"}", &r, "/transactions/0190a1b2-0000-7000-8000-00000000abcd/operations/%s",
-             op_bob);
+    tx_lreqf(&f, "PATCH", "{\"description\":\"y\"}", &r,
+             "/transactions/0190a1b2-0000-7000-8000-00000000abcd/operations/%s", op_bob);
     tx_assert_error(&r, 404, "0070", NULL);
     it_response_free(&r);
-    tx_lreqf(&f, "PATCH", "{\"description\":\"y\"}", &r, "/transactions/%s/operations/0190a1b2-0000-7000-8000-00000000abcd",
-             txn);
+    tx_lreqf(&f, "PATCH", "{\"description\":\"y\"}", &r,
+             "/transactions/%s/operations/0190a1b2-0000-7000-8000-00000000abcd", txn);
     tx_assert_error(&r, 404, "0068", NULL);
     it_response_free(&r);
     /* the transaction itself did not change */

@@ -16,7 +16,8 @@
 static const char *const USD[] = {"USD", NULL};
 static const char *const USD_EUR[] = {"USD", "EUR", NULL};
 
-#define LEG_AMT(alias, v) "{\"accountAlias\":\"" alias "\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}"
+#define LEG_AMT(alias, v)                                                                                    \
+    "{\"accountAlias\":\"" alias "\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}"
 
 static void post(const tx_fix *f, const char *endpoint, const char *body, it_response *r)
 {
@@ -52,10 +53,12 @@ Test(txn_create, json_transfer_returns_the_transaction_and_moves_money, .timeout
     tx_fund(&f, "USD", "@alice", "100");
 
     post(&f, "json",
-         "{\"description\":\"p2p\",\"chartOfAccountsGroupName\":\"G1\",\"code\":\"C-1\",\"metadata\":{\"k\":\"v\"},"
-         "\"send\":{\"asset\":\"USD\",\"value\":\"25.50\",\"source\":{\"from\":[" LEG_AMT("@alice", "25.5")
-         "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"share\":{\"percentage\":100},"
-         "\"chartOfAccounts\":\"4001\",\"description\":\"to bob\",\"metadata\":{\"leg\":1}}]}}}",
+         "{\"description\":\"p2p\",\"chartOfAccountsGroupName\":\"G1\",\"code\":\"C-1\",\"metadata\":{\"k\":"
+         "\"v\"},"
+         "\"send\":{\"asset\":\"USD\",\"value\":\"25.50\",\"source\":{\"from\":[" LEG_AMT(
+             "@alice",
+             "25.5") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"share\":{\"percentage\":100},"
+                     "\"chartOfAccounts\":\"4001\",\"description\":\"to bob\",\"metadata\":{\"leg\":1}}]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(it_header_get(&r, "X-Idempotency-Replayed"), "false");
@@ -97,7 +100,8 @@ Test(txn_create, json_transfer_returns_the_transaction_and_moves_money, .timeout
     cr_expect(json_object_get_boolean(tx_jget(ops, "0.balanceAffected")));
     cr_expect_str_eq(tx_jstr(ops, "0.status.code"), "APPROVED");
     cr_expect(json_object_is_type(tx_jget(ops, "0.portfolioId"), json_type_null));
-    cr_expect_eq(json_object_object_length(tx_jget(ops, "0.metadata")), 0, "transaction metadata is not copied");
+    cr_expect_eq(json_object_object_length(tx_jget(ops, "0.metadata")), 0,
+                 "transaction metadata is not copied");
     cr_expect_str_eq(tx_jstr(ops, "1.type"), "CREDIT");
     cr_expect_str_eq(tx_jstr(ops, "1.direction"), "credit");
     cr_expect_str_eq(tx_jstr(ops, "1.description"), "to bob");
@@ -128,15 +132,19 @@ Test(txn_create, inflow_and_outflow_use_the_external_account, .timeout = 120)
     setup_alice_bob(&f, USD);
 
     post(&f, "inflow",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"40\",\"distribute\":{\"to\":[" LEG_AMT("@alice", "40") "]}}}", &r);
+         "{\"send\":{\"asset\":\"USD\",\"value\":\"40\",\"distribute\":{\"to\":[" LEG_AMT("@alice",
+                                                                                          "40") "]}}}",
+         &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "source.0"), "@external/USD");
     cr_expect_str_eq(tx_jstr(r.json, "operations.0.accountAlias"), "@external/USD");
     cr_expect_str_eq(tx_jstr(r.json, "operations.0.balanceAfter.available"), "-40");
     it_response_free(&r);
 
-    post(&f, "outflow",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"15\",\"source\":{\"from\":[" LEG_AMT("@alice", "15") "]}}}", &r);
+    post(
+        &f, "outflow",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"15\",\"source\":{\"from\":[" LEG_AMT("@alice", "15") "]}}}",
+        &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "destination.0"), "@external/USD");
     cr_expect_str_eq(tx_jstr(r.json, "operations.1.type"), "CREDIT");
@@ -147,18 +155,19 @@ Test(txn_create, inflow_and_outflow_use_the_external_account, .timeout = 120)
 
     /* inflow refuses pending and source; outflow refuses distribute */
     post_err(&f, "inflow",
-             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"distribute\":{\"to\":[" LEG_AMT("@alice", "1")
-             "]}}}",
+             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"distribute\":{\"to\":[" LEG_AMT(
+                 "@alice", "1") "]}}}",
              400, "0053", "pending");
     post_err(&f, "outflow",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT("@alice", "1")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "1") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "1") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "1") "]}}}",
              400, "0053", "send.distribute");
 }
 
 /* ---- worked examples of section 4 ------------------------------------------------------------------ */
 
-static void expect_op_amounts(json_object *t, const char *const *aliases, const char *const *amounts, size_t n)
+static void expect_op_amounts(json_object *t, const char *const *aliases, const char *const *amounts,
+                              size_t n)
 {
     json_object *ops = tx_jget(t, "operations");
     cr_assert_eq(json_object_array_length(ops), n, "%s", json_object_to_json_string(t));
@@ -193,10 +202,12 @@ Test(txn_create, worked_examples_end_to_end, .timeout = 180)
 
     /* E1 */
     post(&f, "json",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT("@src", "100")
-         "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"share\":{\"percentage\":50}},"
-         "{\"accountAlias\":\"@carol\",\"share\":{\"percentage\":50,\"percentageOfPercentage\":50}},"
-         "{\"accountAlias\":\"@dave\",\"balanceKey\":\"savings\",\"remaining\":\"remaining\"}]}}}",
+         "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT(
+             "@src",
+             "100") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"share\":{\"percentage\":50}},"
+                    "{\"accountAlias\":\"@carol\",\"share\":{\"percentage\":50,\"percentageOfPercentage\":50}"
+                    "},"
+                    "{\"accountAlias\":\"@dave\",\"balanceKey\":\"savings\",\"remaining\":\"remaining\"}]}}}",
          &r);
     cr_assert_eq(r.status, 201, "E1: %s", it_describe(&r));
     {
@@ -211,9 +222,11 @@ Test(txn_create, worked_examples_end_to_end, .timeout = 180)
 
     /* E2 */
     post(&f, "json",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"0.10\",\"source\":{\"from\":[" LEG_AMT("@src", "0.10")
-         "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":{\"percentage\":33}},"
-         "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":33}},{\"accountAlias\":\"@c\",\"remaining\":\"r\"}]}}}",
+         "{\"send\":{\"asset\":\"USD\",\"value\":\"0.10\",\"source\":{\"from\":[" LEG_AMT(
+             "@src",
+             "0.10") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":{\"percentage\":33}},"
+                     "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":33}},{\"accountAlias\":\"@c\","
+                     "\"remaining\":\"r\"}]}}}",
          &r);
     cr_assert_eq(r.status, 201, "E2: %s", it_describe(&r));
     {
@@ -225,8 +238,10 @@ Test(txn_create, worked_examples_end_to_end, .timeout = 180)
 
     /* E3 */
     post(&f, "json",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"200\",\"source\":{\"from\":[{\"accountAlias\":\"@x\",\"share\":"
-         "{\"percentage\":50}},{\"accountAlias\":\"@y\",\"share\":{\"percentage\":50}}]},\"distribute\":{\"to\":["
+         "{\"send\":{\"asset\":\"USD\",\"value\":\"200\",\"source\":{\"from\":[{\"accountAlias\":\"@x\","
+         "\"share\":"
+         "{\"percentage\":50}},{\"accountAlias\":\"@y\",\"share\":{\"percentage\":50}}]},\"distribute\":{"
+         "\"to\":["
          "{\"accountAlias\":\"@z\",\"share\":{\"percentage\":25,\"percentageOfPercentage\":40}},"
          "{\"accountAlias\":\"@w\",\"remaining\":\"remaining\"}]}}}",
          &r);
@@ -240,35 +255,42 @@ Test(txn_create, worked_examples_end_to_end, .timeout = 180)
 
     /* E4 - E8 */
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT("@src", "100")
-             "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":{\"percentage\":60}},"
-             "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":60}}]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT(
+                 "@src",
+                 "100") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":{\"percentage\":60}},"
+                        "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":60}}]}}}",
              400, "0073", NULL);
+    post_err(
+        &f, "json",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT(
+            "@src", "100") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"remaining\":\"remaining\"},"
+                           "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":10}}]}}}",
+        400, "0072", NULL);
+    post_err(
+        &f, "json",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT(
+            "@src", "100") "]},\"distribute\":{\"to\":[" LEG_AMT("@a", "100") ",{\"accountAlias\":\"@b\","
+                                                                              "\"remaining\":\"r\"}]}}}",
+        400, "0073", NULL);
+    post_err(
+        &f, "json",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"0.000000000000000003\",\"source\":{\"from\":[" LEG_AMT(
+            "@src",
+            "0.000000000000000003") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":"
+                                    "{\"percentage\":50}},{\"accountAlias\":\"@b\",\"remaining\":\"r\"}]}}}",
+        400, "0047", "send.distribute.to[0].share");
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT("@src", "100")
-             "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"remaining\":\"remaining\"},"
-             "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":10}}]}}}",
-             400, "0072", NULL);
-    post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT("@src", "100")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@a", "100") ",{\"accountAlias\":\"@b\",\"remaining\":\"r\"}]}}}",
-             400, "0073", NULL);
-    post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"0.000000000000000003\",\"source\":{\"from\":["
-             LEG_AMT("@src", "0.000000000000000003") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":"
-             "{\"percentage\":50}},{\"accountAlias\":\"@b\",\"remaining\":\"r\"}]}}}",
-             400, "0047", "send.distribute.to[0].share");
-    post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT("@src", "0")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@a", "100") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[" LEG_AMT(
+                 "@src", "0") "]},\"distribute\":{\"to\":[" LEG_AMT("@a", "100") "]}}}",
              422, "0125", NULL);
 
     /* E9 */
-    post(&f, "json",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT("@src", "10")
-         "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":{\"percentage\":100,"
-         "\"percentageOfPercentage\":0}}]}}}",
-         &r);
+    post(
+        &f, "json",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT(
+            "@src", "10") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@a\",\"share\":{\"percentage\":100,"
+                          "\"percentageOfPercentage\":0}}]}}}",
+        &r);
     cr_assert_eq(r.status, 201, "E9: %s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "operations.1.amount.value"), "10");
     it_response_free(&r);
@@ -284,7 +306,8 @@ Test(txn_create, decimal_edge_cases_are_exact, .timeout = 120)
 
     /* 0.1 + 0.2 == 0.3, number and string inputs alike */
     post(&f, "inflow",
-         "{\"send\":{\"asset\":\"USD\",\"value\":0.1,\"distribute\":{\"to\":[{\"accountAlias\":\"@alice\",\"amount\":"
+         "{\"send\":{\"asset\":\"USD\",\"value\":0.1,\"distribute\":{\"to\":[{\"accountAlias\":\"@alice\","
+         "\"amount\":"
          "{\"asset\":\"USD\",\"value\":0.1}}]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
@@ -300,7 +323,8 @@ Test(txn_create, decimal_edge_cases_are_exact, .timeout = 120)
     tx_expect_available(&f, "@bob", NULL, "12345678901234567890.123456789012345679");
     /* canonical output of exponent input */
     post(&f, "inflow",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"1.5E-3\",\"distribute\":{\"to\":[{\"accountAlias\":\"@alice\","
+         "{\"send\":{\"asset\":\"USD\",\"value\":\"1.5E-3\",\"distribute\":{\"to\":[{\"accountAlias\":\"@"
+         "alice\","
          "\"amount\":{\"asset\":\"USD\",\"value\":15e-4}}]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
@@ -308,25 +332,28 @@ Test(txn_create, decimal_edge_cases_are_exact, .timeout = 120)
     it_response_free(&r);
 
     /* limits: 39 digits, 19 fractional digits, a huge exponent (answered at once) */
-    post_err(&f, "inflow",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"123456789012345678901234567890123456789\",\"distribute\":{"
-             "\"to\":[{\"accountAlias\":\"@alice\",\"remaining\":\"r\"}]}}}",
-             400, "0047", "send.value");
+    post_err(
+        &f, "inflow",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"123456789012345678901234567890123456789\",\"distribute\":{"
+        "\"to\":[{\"accountAlias\":\"@alice\",\"remaining\":\"r\"}]}}}",
+        400, "0047", "send.value");
     post_err(&f, "inflow",
              "{\"send\":{\"asset\":\"USD\",\"value\":\"0.0000000000000000001\",\"distribute\":{"
              "\"to\":[{\"accountAlias\":\"@alice\",\"remaining\":\"r\"}]}}}",
              400, "0047", "send.value");
     post(&f, "inflow",
-         "{\"send\":{\"asset\":\"USD\",\"value\":1e999999999,\"distribute\":{\"to\":[{\"accountAlias\":\"@alice\","
+         "{\"send\":{\"asset\":\"USD\",\"value\":1e999999999,\"distribute\":{\"to\":[{\"accountAlias\":\"@"
+         "alice\","
          "\"remaining\":\"r\"}]}}}",
          &r);
     tx_assert_error(&r, 400, "0047", "send.value");
     cr_expect(r.elapsed_s < 2.0, "huge exponent took %.2f s", r.elapsed_s);
     it_response_free(&r);
-    post_err(&f, "inflow",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1,5\",\"distribute\":{\"to\":[{\"accountAlias\":\"@alice\","
-             "\"remaining\":\"r\"}]}}}",
-             400, "0094", NULL);
+    post_err(
+        &f, "inflow",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"1,5\",\"distribute\":{\"to\":[{\"accountAlias\":\"@alice\","
+        "\"remaining\":\"r\"}]}}}",
+        400, "0094", NULL);
 
     tx_expect_available(&f, "@alice", NULL, "0.3015");
 }
@@ -338,8 +365,10 @@ Test(txn_create, overflow_is_0097_and_leaves_no_trace, .timeout = 120)
     it_response r;
     setup_alice_bob(&f, USD);
     tx_fund(&f, "USD", "@alice", "99999999999999999999999999999999999999");
-    post(&f, "inflow",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"distribute\":{\"to\":[" LEG_AMT("@alice", "1") "]}}}", &r);
+    post(
+        &f, "inflow",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"distribute\":{\"to\":[" LEG_AMT("@alice", "1") "]}}}",
+        &r);
     tx_assert_error(&r, 422, "0097", NULL);
     it_response_free(&r);
     tx_expect_available(&f, "@alice", NULL, "99999999999999999999999999999999999999");
@@ -357,7 +386,9 @@ Test(txn_errors, body_and_path_codes, .timeout = 120)
     it_response r;
     setup_alice_bob(&f, USD);
     tx_fund(&f, "USD", "@alice", "10");
-#define SEND10 "\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT("@alice", "10") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}"
+#define SEND10                                                                                               \
+    "\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT(                           \
+        "@alice", "10") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}"
 
     post_err(&f, "json", "{\"send\":", 400, "0094", NULL);
     post_err(&f, "json", "[]", 400, "0094", NULL);
@@ -377,49 +408,55 @@ Test(txn_errors, body_and_path_codes, .timeout = 120)
         char *b1 = xasprintf("{\"metadata\":{\"%s\":1}," SEND10 "}", key);
         char *f1 = xasprintf("metadata.%s", key);
         post_err(&f, "json", b1, 400, "0050", f1);
-        char *b2 = xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{"
-                             "\"accountAlias\":\"@alice\",\"metadata\":{\"v\":\"%s\"},\"amount\":{\"asset\":\"USD\","
-                             "\"value\":\"10\"}}]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
-                             val);
+        char *b2 =
+            xasprintf("{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{"
+                      "\"accountAlias\":\"@alice\",\"metadata\":{\"v\":\"%s\"},\"amount\":{\"asset\":\"USD\","
+                      "\"value\":\"10\"}}]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
+                      val);
         post_err(&f, "json", b2, 400, "0051", "send.source.from[0].metadata.v");
         free(b1);
         free(f1);
         free(b2);
     }
+    post_err(
+        &f, "json",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\","
+        "\"amount\":{\"asset\":\"EUR\",\"value\":\"10\"}}]},\"distribute\":{\"to\":[" LEG_AMT("@bob",
+                                                                                              "10") "]}}}",
+        400, "0047", "send.source.from[0].amount.asset");
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\","
-             "\"amount\":{\"asset\":\"EUR\",\"value\":\"10\"}}]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
-             400, "0047", "send.source.from[0].amount.asset");
-    post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT("@alice", "10")
-             "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\"}]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "10") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\"}]}}}",
              400, "0072", NULL);
-    post_err(&f, "json", "{\"pending\":true,\"transactionDate\":\"2020-01-01\"," SEND10 "}", 400, "0122", NULL);
+    post_err(&f, "json", "{\"pending\":true,\"transactionDate\":\"2020-01-01\"," SEND10 "}", 400, "0122",
+             NULL);
     post_err(&f, "json", "{\"transactionDate\":\"2999-01-01T00:00:00Z\"," SEND10 "}", 400, "0121", NULL);
     post_err(&f, "json", "{\"transactionDate\":\"01/02/2020\"," SEND10 "}", 400, "0047", "transactionDate");
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"-1\",\"source\":{\"from\":[" LEG_AMT("@alice", "10")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"-1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "10") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
              422, "0125", NULL);
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT("@alice", "10")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "10") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "10") "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "10") "]}}}",
              400, "0090", NULL);
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT("@alice", "10")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "9") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "10") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "9") "]}}}",
              400, "0073", NULL);
 
     /* path ids and path entities */
     tx_req("POST", "/v1/organizations/nope/ledgers/also-nope/transactions/json", NULL, "{" SEND10 "}", &r);
     tx_assert_error(&r, 400, "0065", "organization_id");
     it_response_free(&r);
-    char *p = xasprintf("/v1/organizations/%s/ledgers/0190a1b2-0000-7000-8000-000000000001/transactions/json", f.org);
+    char *p = xasprintf("/v1/organizations/%s/ledgers/0190a1b2-0000-7000-8000-000000000001/transactions/json",
+                        f.org);
     tx_req("POST", p, NULL, "{" SEND10 "}", &r);
     tx_assert_error(&r, 404, "0037", NULL);
     it_response_free(&r);
     free(p);
-    p = xasprintf("/v1/organizations/0190a1b2-0000-7000-8000-000000000002/ledgers/%s/transactions/json", f.ledger);
+    p = xasprintf("/v1/organizations/0190a1b2-0000-7000-8000-000000000002/ledgers/%s/transactions/json",
+                  f.ledger);
     tx_req("POST", p, NULL, "{" SEND10 "}", &r);
     tx_assert_error(&r, 404, "0038", NULL);
     it_response_free(&r);
@@ -449,28 +486,30 @@ Test(txn_errors, state_codes_under_lock, .timeout = 120)
 
     /* 0019: unknown alias; unknown balance key */
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT("@alice", "1")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@nobody", "1") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "1") "]},\"distribute\":{\"to\":[" LEG_AMT("@nobody", "1") "]}}}",
              422, "0019", NULL);
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT("@alice", "1")
-             "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"balanceKey\":\"nokey\",\"amount\":{\"asset\":"
-             "\"USD\",\"value\":\"1\"}}]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "1") "]},\"distribute\":{\"to\":[{\"accountAlias\":\"@bob\",\"balanceKey\":"
+                                "\"nokey\",\"amount\":{\"asset\":"
+                                "\"USD\",\"value\":\"1\"}}]}}}",
              422, "0019", NULL);
     /* 0034: a balance of another asset */
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT("@alice", "1")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@euro", "1") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "1") "]},\"distribute\":{\"to\":[" LEG_AMT("@euro", "1") "]}}}",
              404, "0034", NULL);
     /* 0018 */
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"10.01\",\"source\":{\"from\":[" LEG_AMT("@alice", "10.01")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10.01") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"10.01\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "10.01") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10.01") "]}}}",
              422, "0018", NULL);
     /* the same alias twice on one side: two operations, funds checked after each */
     post(&f, "json",
-         "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT("@alice", "4") "," LEG_AMT("@alice", "6")
-         "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "10") "]}}}",
+         "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[" LEG_AMT(
+             "@alice", "4") "," LEG_AMT("@alice", "6") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob",
+                                                                                             "10") "]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_eq(tx_jint(r.json, "operations.0.balanceAfter.version"), 2);
@@ -487,21 +526,22 @@ Test(txn_errors, state_codes_under_lock, .timeout = 120)
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
     it_response_free(&r);
     post_err(&f, "json",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT("@bob", "1")
-             "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "1") "]}}}",
+             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@bob", "1") "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "1") "]}}}",
              400, "0024", NULL);
     tx_lreqf(&f, "PATCH", "{\"allowSending\":true,\"allowReceiving\":false}", &r, "/balances/%s", bob_bal);
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
     it_response_free(&r);
-    post_err(&f, "inflow",
-             "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"distribute\":{\"to\":[" LEG_AMT("@bob", "1") "]}}}", 400,
-             "0024", NULL);
+    post_err(
+        &f, "inflow",
+        "{\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"distribute\":{\"to\":[" LEG_AMT("@bob", "1") "]}}}",
+        400, "0024", NULL);
     free(bob_bal);
 
     /* 0098: pending with an external source */
     post_err(&f, "json",
-             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":["
-             LEG_AMT("@external/USD", "1") "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "1") "]}}}",
+             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"1\",\"source\":{\"from\":[" LEG_AMT(
+                 "@external/USD", "1") "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "1") "]}}}",
              422, "0098", NULL);
     tx_expect_available(&f, "@bob", NULL, "10");
     tx_expect_available(&f, "@alice", NULL, "0");
@@ -516,8 +556,8 @@ Test(txn_create, pending_create_holds_the_source_amount, .timeout = 120)
     setup_alice_bob(&f, USD);
     tx_fund(&f, "USD", "@alice", "100");
     post(&f, "json",
-         "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"30\",\"source\":{\"from\":[" LEG_AMT("@alice", "30")
-         "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "30") "]}}}",
+         "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"30\",\"source\":{\"from\":[" LEG_AMT(
+             "@alice", "30") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "30") "]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "status.code"), "PENDING");
@@ -536,8 +576,8 @@ Test(txn_create, pending_create_holds_the_source_amount, .timeout = 120)
     tx_expect_available(&f, "@bob", NULL, "0");
     /* funds are checked against available */
     post_err(&f, "outflow",
-             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"71\",\"source\":{\"from\":[" LEG_AMT("@alice", "71")
-             "]}}}",
+             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"71\",\"source\":{\"from\":[" LEG_AMT(
+                 "@alice", "71") "]}}}",
              422, "0018", NULL);
 }
 
@@ -548,8 +588,10 @@ Test(txn_create, back_dated_transaction_keeps_its_date, .timeout = 120)
     setup_alice_bob(&f, USD);
     tx_fund(&f, "USD", "@alice", "5");
     post(&f, "json",
-         "{\"transactionDate\":\"2024-02-29T23:59:59.1234567+02:00\",\"send\":{\"asset\":\"USD\",\"value\":\"5\","
-         "\"source\":{\"from\":[" LEG_AMT("@alice", "5") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob", "5") "]}}}",
+         "{\"transactionDate\":\"2024-02-29T23:59:59.1234567+02:00\",\"send\":{\"asset\":\"USD\",\"value\":"
+         "\"5\","
+         "\"source\":{\"from\":[" LEG_AMT("@alice", "5") "]},\"distribute\":{\"to\":[" LEG_AMT("@bob",
+                                                                                               "5") "]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "createdAt"), "2024-02-29T21:59:59.123456Z");
@@ -558,7 +600,8 @@ Test(txn_create, back_dated_transaction_keeps_its_date, .timeout = 120)
     it_response_free(&r);
     post(&f, "json",
          "{\"transactionDate\":\"2024-03-01\",\"send\":{\"asset\":\"USD\",\"value\":\"5\","
-         "\"source\":{\"from\":[" LEG_AMT("@bob", "5") "]},\"distribute\":{\"to\":[" LEG_AMT("@alice", "5") "]}}}",
+         "\"source\":{\"from\":[" LEG_AMT("@bob", "5") "]},\"distribute\":{\"to\":[" LEG_AMT("@alice",
+                                                                                             "5") "]}}}",
          &r);
     cr_assert_eq(r.status, 201, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "createdAt"), "2024-03-01T00:00:00.000000Z");
@@ -590,14 +633,16 @@ Test(txn_read, get_patch_and_not_found, .timeout = 120)
     it_response_free(&r);
 
     /* T10: description when non-empty, metadata merge, no other member */
-    tx_lreqf(&f, "PATCH", "{\"description\":\"first\",\"metadata\":{\"a\":\"1\",\"b\":2}}", &r, "/transactions/%s", id);
+    tx_lreqf(&f, "PATCH", "{\"description\":\"first\",\"metadata\":{\"a\":\"1\",\"b\":2}}", &r,
+             "/transactions/%s", id);
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "description"), "first");
     cr_expect_str_eq(tx_jstr(r.json, "metadata.a"), "1");
     cr_expect_str_neq(tx_jstr(r.json, "updatedAt"), tx_jstr(r.json, "createdAt"));
     cr_expect_eq(json_object_array_length(tx_jget(r.json, "operations")), 2);
     it_response_free(&r);
-    tx_lreqf(&f, "PATCH", "{\"description\":\"\",\"metadata\":{\"a\":null,\"c\":true}}", &r, "/transactions/%s", id);
+    tx_lreqf(&f, "PATCH", "{\"description\":\"\",\"metadata\":{\"a\":null,\"c\":true}}", &r,
+             "/transactions/%s", id);
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
     cr_expect_str_eq(tx_jstr(r.json, "description"), "first");
     cr_expect_null(tx_jget(r.json, "metadata.a"));
@@ -608,10 +653,12 @@ Test(txn_read, get_patch_and_not_found, .timeout = 120)
     cr_assert_eq(r.status, 200, "%s", it_describe(&r));
     cr_expect_eq(json_object_object_length(tx_jget(r.json, "metadata")), 0);
     it_response_free(&r);
-    tx_lreqf(&f, "PATCH", "{\"status\":{\"code\":\"CANCELED\"},\"amount\":\"1\"}", &r, "/transactions/%s", id);
+    tx_lreqf(&f, "PATCH", "{\"status\":{\"code\":\"CANCELED\"},\"amount\":\"1\"}", &r, "/transactions/%s",
+             id);
     tx_assert_error(&r, 400, "0053", "status");
     it_response_free(&r);
-    tx_lreqf(&f, "PATCH", "{\"description\":\"x\"}", &r, "/transactions/0190a1b2-0000-7000-8000-00000000ffff");
+    tx_lreqf(&f, "PATCH", "{\"description\":\"x\"}", &r,
+             "/transactions/0190a1b2-0000-7000-8000-00000000ffff");
     tx_assert_error(&r, 404, "0070", NULL);
     it_response_free(&r);
     free(id);
@@ -633,7 +680,8 @@ static char **walk(const tx_fix *f, const char *base_query, size_t *count)
         for (size_t i = 0; i < json_object_array_length(items); i++) {
             ids = xrealloc(ids, (n + 1) * sizeof(char *));
             ids[n++] = xstrdup(tx_jstr(json_object_array_get_idx(items, i), "id"));
-            cr_expect_eq(json_object_array_length(tx_jget(json_object_array_get_idx(items, i), "operations")), 2);
+            cr_expect_eq(json_object_array_length(tx_jget(json_object_array_get_idx(items, i), "operations")),
+                         2);
         }
         free(cursor);
         cursor = NULL;
@@ -740,7 +788,8 @@ Test(txn_read, cursor_list_and_count, .timeout = 180)
     tx_lreq(&f, "HEAD", "/transactions/metrics/count?status=CREATED", NULL, NULL, &r);
     cr_expect_str_eq(it_header_get(&r, "X-Total-Count"), "0");
     it_response_free(&r);
-    tx_lreq(&f, "HEAD", "/transactions/metrics/count?start_date=2000-01-01&end_date=2000-12-31", NULL, NULL, &r);
+    tx_lreq(&f, "HEAD", "/transactions/metrics/count?start_date=2000-01-01&end_date=2000-12-31", NULL, NULL,
+            &r);
     cr_expect_str_eq(it_header_get(&r, "X-Total-Count"), "0");
     it_response_free(&r);
     tx_lreq(&f, "HEAD", "/transactions/metrics/count?status=DONE", NULL, NULL, &r);

@@ -19,15 +19,16 @@
 
 /* ---- requests ---------------------------------------------------------------------------------- */
 
-void tx_req(const char *method, const char *path, const char *const *headers, const char *body, it_response *out)
+void tx_req(const char *method, const char *path, const char *const *headers, const char *body,
+            it_response *out)
 {
     char *url = it_url("GATEWAY_URL", path);
     it_request(method, url, headers, body, body ? strlen(body) : 0, out);
     free(url);
 }
 
-void tx_lreq(const tx_fix *f, const char *method, const char *suffix, const char *const *headers, const char *body,
-             it_response *out)
+void tx_lreq(const tx_fix *f, const char *method, const char *suffix, const char *const *headers,
+             const char *body, it_response *out)
 {
     char *path = xasprintf("%s%s", f->L, suffix);
     tx_req(method, path, headers, body, out);
@@ -117,8 +118,9 @@ static char *create_id(const char *path, const char *body)
 void tx_fix_init(tx_fix *f, const char *const *asset_codes)
 {
     memset(f, 0, sizeof(*f));
-    char *org = create_id("/v1/organizations",
-                          "{\"legalName\":\"Tx Test Org\",\"legalDocument\":\"42\",\"address\":{\"country\":\"US\"}}");
+    char *org = create_id(
+        "/v1/organizations",
+        "{\"legalName\":\"Tx Test Org\",\"legalDocument\":\"42\",\"address\":{\"country\":\"US\"}}");
     char *path = xasprintf("/v1/organizations/%s/ledgers", org);
     char *ledger = create_id(path, "{\"name\":\"tx-test\"}");
     snprintf(f->org, sizeof(f->org), "%s", org);
@@ -153,9 +155,10 @@ char *tx_account(const tx_fix *f, const char *asset, const char *alias, const ch
 void tx_fund(const tx_fix *f, const char *asset, const char *alias, const char *value)
 {
     it_response r;
-    char *body = xasprintf("{\"send\":{\"asset\":\"%s\",\"value\":\"%s\",\"distribute\":{\"to\":[{\"accountAlias\":"
-                           "\"%s\",\"amount\":{\"asset\":\"%s\",\"value\":\"%s\"}}]}}}",
-                           asset, value, alias, asset, value);
+    char *body =
+        xasprintf("{\"send\":{\"asset\":\"%s\",\"value\":\"%s\",\"distribute\":{\"to\":[{\"accountAlias\":"
+                  "\"%s\",\"amount\":{\"asset\":\"%s\",\"value\":\"%s\"}}]}}}",
+                  asset, value, alias, asset, value);
     tx_lreq(f, "POST", "/transactions/inflow", NULL, body, &r);
     cr_assert_eq(r.status, 201, "fund %s %s: %s", alias, value, it_describe(&r));
     it_response_free(&r);
@@ -165,10 +168,11 @@ void tx_fund(const tx_fix *f, const char *asset, const char *alias, const char *
 long tx_transfer(const tx_fix *f, const char *asset, const char *from, const char *to, const char *value,
                  it_response *out)
 {
-    char *body = xasprintf("{\"send\":{\"asset\":\"%s\",\"value\":\"%s\",\"source\":{\"from\":[{\"accountAlias\":"
-                           "\"%s\",\"amount\":{\"asset\":\"%s\",\"value\":\"%s\"}}]},\"distribute\":{\"to\":[{"
-                           "\"accountAlias\":\"%s\",\"amount\":{\"asset\":\"%s\",\"value\":\"%s\"}}]}}}",
-                           asset, value, from, asset, value, to, asset, value);
+    char *body =
+        xasprintf("{\"send\":{\"asset\":\"%s\",\"value\":\"%s\",\"source\":{\"from\":[{\"accountAlias\":"
+                  "\"%s\",\"amount\":{\"asset\":\"%s\",\"value\":\"%s\"}}]},\"distribute\":{\"to\":[{"
+                  "\"accountAlias\":\"%s\",\"amount\":{\"asset\":\"%s\",\"value\":\"%s\"}}]}}}",
+                  asset, value, from, asset, value, to, asset, value);
     tx_lreq(f, "POST", "/transactions/json", NULL, body, out);
     free(body);
     return out->status;
@@ -200,8 +204,8 @@ void tx_expect_available(const tx_fix *f, const char *alias, const char *key, co
 {
     json_object *b = tx_balance(f, alias, key);
     const char *got = tx_jstr(b, "available");
-    cr_expect(got && strcmp(got, want) == 0, "available of %s#%s: want %s, got %s", alias, key ? key : "default",
-              want, got ? got : "(none)");
+    cr_expect(got && strcmp(got, want) == 0, "available of %s#%s: want %s, got %s", alias,
+              key ? key : "default", want, got ? got : "(none)");
     json_object_put(b);
 }
 

@@ -28,10 +28,11 @@ void tx_fix_init(tx_fix *f, const char *const *asset_codes);
 char *tx_account(const tx_fix *f, const char *asset, const char *alias, const char *type, const char *extra);
 
 /* Request to GATEWAY_URL + path; headers NULL-terminated "Name: value" lines or NULL; body may be NULL. */
-void tx_req(const char *method, const char *path, const char *const *headers, const char *body, it_response *out);
+void tx_req(const char *method, const char *path, const char *const *headers, const char *body,
+            it_response *out);
 /* Request to GATEWAY_URL + f->L + suffix. */
-void tx_lreq(const tx_fix *f, const char *method, const char *suffix, const char *const *headers, const char *body,
-             it_response *out);
+void tx_lreq(const tx_fix *f, const char *method, const char *suffix, const char *const *headers,
+             const char *body, it_response *out);
 /* Formatted suffix variant. */
 void tx_lreqf(const tx_fix *f, const char *method, const char *body, it_response *out, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -60,7 +61,7 @@ void tx_expect_available(const tx_fix *f, const char *alias, const char *key, co
 /* ---- parallel requests ---- */
 typedef struct tx_par_req {
     const char *method;
-    const char *path;          /* full path below GATEWAY_URL */
+    const char *path; /* full path below GATEWAY_URL */
     const char *body;
     const char *const *headers; /* NULL-terminated or NULL */
 } tx_par_req;
@@ -68,8 +69,8 @@ typedef struct tx_par_req {
 typedef struct tx_par_res {
     long status;
     char code[8];
-    char replayed[8];          /* X-Idempotency-Replayed value */
-    char *body;                /* heap, tx_par_free */
+    char replayed[8]; /* X-Idempotency-Replayed value */
+    char *body;       /* heap, tx_par_free */
 } tx_par_res;
 
 /* Runs n requests on `threads` threads (each with its own libcurl handle, started together). */

@@ -47,7 +47,7 @@ Test(txn_idem, header_table)
     max_key[256] = '\0';
     const hcase cases[] = {
         {NULL, NULL, 0, false, NULL, 300, NULL},
-        {"", "abc", 0, false, NULL, 300, NULL},          /* no key: X-TTL is not read */
+        {"", "abc", 0, false, NULL, 300, NULL}, /* no key: X-TTL is not read */
         {"   ", NULL, 0, false, NULL, 300, NULL},
         {"  order-1  ", NULL, 0, true, "order-1", 300, NULL},
         {"a b~!", "60", 0, true, "a b~!", 60, NULL},
@@ -75,8 +75,8 @@ Test(txn_idem, header_table)
             cr_expect_eq(h.ttl_s, c->want_ttl, "case %zu: ttl %d", i, h.ttl_s);
         } else {
             cr_expect_eq(e.id, ERR_BAD_REQUEST, "case %zu", i);
-            cr_expect(e.fields && json_object_object_get_ex(e.fields, c->field, NULL), "case %zu: fields %s", i,
-                      e.fields ? json_dump(e.fields) : "none");
+            cr_expect(e.fields && json_object_object_get_ex(e.fields, c->field, NULL), "case %zu: fields %s",
+                      i, e.fields ? json_dump(e.fields) : "none");
         }
         api_error_clear(&e);
     }
@@ -86,19 +86,20 @@ Test(txn_idem, header_table)
 
 Test(txn_idem, canonical_input_applies_defaults_and_sorts)
 {
-    json_object *o = parse("{\"send\":{\"value\":\"100.00\",\"asset\":\"USD\",\"source\":{\"from\":[{"
-                           "\"accountAlias\":\"@a\",\"balanceKey\":\"MAIN\",\"amount\":{\"value\":1e2,"
-                           "\"asset\":\"USD\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@b\",\"share\":{"
-                           "\"percentage\":100,\"percentageOfPercentage\":0},\"description\":null,"
-                           "\"chartOfAccounts\":\"\"}]}},\"metadata\":{\"z\":\"\",\"a\":1,\"n\":null},"
-                           "\"transactionDate\":\"2025-03-10T12:00:00+02:00\",\"code\":\"\"}");
+    json_object *o =
+        parse("{\"send\":{\"value\":\"100.00\",\"asset\":\"USD\",\"source\":{\"from\":[{"
+              "\"accountAlias\":\"@a\",\"balanceKey\":\"MAIN\",\"amount\":{\"value\":1e2,"
+              "\"asset\":\"USD\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@b\",\"share\":{"
+              "\"percentage\":100,\"percentageOfPercentage\":0},\"description\":null,"
+              "\"chartOfAccounts\":\"\"}]}},\"metadata\":{\"z\":\"\",\"a\":1,\"n\":null},"
+              "\"transactionDate\":\"2025-03-10T12:00:00+02:00\",\"code\":\"\"}");
     char *c = txn_canonical_input(o, true);
-    cr_expect_str_eq(c,
-                     "{\"metadata\":{\"a\":1,\"z\":\"\"},\"pending\":false,\"send\":{\"asset\":\"USD\","
-                     "\"distribute\":{\"to\":[{\"accountAlias\":\"@b\",\"balanceKey\":\"default\",\"share\":{"
-                     "\"percentage\":100,\"percentageOfPercentage\":100}}]},\"source\":{\"from\":[{"
-                     "\"accountAlias\":\"@a\",\"amount\":{\"asset\":\"USD\",\"value\":\"100\"},\"balanceKey\":"
-                     "\"main\"}]},\"value\":\"100\"},\"transactionDate\":\"2025-03-10T10:00:00.000000Z\"}");
+    cr_expect_str_eq(
+        c, "{\"metadata\":{\"a\":1,\"z\":\"\"},\"pending\":false,\"send\":{\"asset\":\"USD\","
+           "\"distribute\":{\"to\":[{\"accountAlias\":\"@b\",\"balanceKey\":\"default\",\"share\":{"
+           "\"percentage\":100,\"percentageOfPercentage\":100}}]},\"source\":{\"from\":[{"
+           "\"accountAlias\":\"@a\",\"amount\":{\"asset\":\"USD\",\"value\":\"100\"},\"balanceKey\":"
+           "\"main\"}]},\"value\":\"100\"},\"transactionDate\":\"2025-03-10T10:00:00.000000Z\"}");
     free(c);
     json_object_put(o);
 }
@@ -108,7 +109,8 @@ Test(txn_idem, equivalent_bodies_share_a_fingerprint)
     char a[TXN_FINGERPRINT_LEN + 1], b[TXN_FINGERPRINT_LEN + 1], c[TXN_FINGERPRINT_LEN + 1];
     fp_of("json",
           "{\"send\":{\"asset\":\"USD\",\"value\":\"100.00\",\"source\":{\"from\":[{\"accountAlias\":\"@a\","
-          "\"amount\":{\"asset\":\"USD\",\"value\":\"100\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@b\","
+          "\"amount\":{\"asset\":\"USD\",\"value\":\"100\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@"
+          "b\","
           "\"remaining\":\"remaining\"}]}}}",
           a);
     fp_of("json",
@@ -121,7 +123,8 @@ Test(txn_idem, equivalent_bodies_share_a_fingerprint)
     /* the endpoint is part of the fingerprint */
     fp_of("outflow",
           "{\"send\":{\"asset\":\"USD\",\"value\":\"100.00\",\"source\":{\"from\":[{\"accountAlias\":\"@a\","
-          "\"amount\":{\"asset\":\"USD\",\"value\":\"100\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@b\","
+          "\"amount\":{\"asset\":\"USD\",\"value\":\"100\"}}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@"
+          "b\","
           "\"remaining\":\"remaining\"}]}}}",
           c);
     cr_expect_str_neq(a, c);

@@ -60,53 +60,80 @@ static bool has_field(const api_error *e, const char *path)
 typedef struct example {
     const char *name;
     const char *body;
-    const char *code;          /* "" = accepted */
-    const char *amounts[8];    /* resolved amounts of every leg, sources first; NULL-terminated */
+    const char *code;       /* "" = accepted */
+    const char *amounts[8]; /* resolved amounts of every leg, sources first; NULL-terminated */
 } example;
 
-#define SRC1(v) "\"source\":{\"from\":[{\"accountAlias\":\"@src\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}]}"
-#define DST1(v) "\"distribute\":{\"to\":[{\"accountAlias\":\"@dst\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}]}"
+#define SRC1(v)                                                                                              \
+    "\"source\":{\"from\":[{\"accountAlias\":\"@src\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}]}"
+#define DST1(v)                                                                                              \
+    "\"distribute\":{\"to\":[{\"accountAlias\":\"@dst\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}" \
+                                                                                                      "]}"
 
 static const example examples[] = {
-    {"E1", "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1("100") ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@bob\",\"share\":{\"percentage\":50}},"
-           "{\"accountAlias\":\"@carol\",\"share\":{\"percentage\":50,\"percentageOfPercentage\":50}},"
-           "{\"accountAlias\":\"@dave\",\"balanceKey\":\"savings\",\"remaining\":\"remaining\"}]}}}",
-     "", {"100", "50", "25", "25", NULL}},
-    {"E2", "{\"send\":{\"asset\":\"USD\",\"value\":\"0.10\"," SRC1("0.10") ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":33}},"
-           "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":33}},"
-           "{\"accountAlias\":\"@c\",\"remaining\":\"remaining\"}]}}}",
-     "", {"0.1", "0.033", "0.033", "0.034", NULL}},
-    {"E3", "{\"send\":{\"asset\":\"USD\",\"value\":200,\"source\":{\"from\":["
-           "{\"accountAlias\":\"@x\",\"share\":{\"percentage\":50}},"
-           "{\"accountAlias\":\"@y\",\"share\":{\"percentage\":50}}]},\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@z\",\"share\":{\"percentage\":25,\"percentageOfPercentage\":40}},"
-           "{\"accountAlias\":\"@w\",\"remaining\":\"remaining\"}]}}}",
-     "", {"100", "100", "20", "180", NULL}},
-    {"E4", "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1("100") ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":60}},"
-           "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":60}}]}}}",
-     "0073", {NULL}},
-    {"E5", "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1("100") ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@a\",\"remaining\":\"remaining\"},"
-           "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":10}}]}}}",
-     "0072", {NULL}},
-    {"E6", "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1("100") ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@a\",\"amount\":{\"asset\":\"USD\",\"value\":\"100\"}},"
-           "{\"accountAlias\":\"@b\",\"remaining\":\"remaining\"}]}}}",
-     "0073", {NULL}},
-    {"E7", "{\"send\":{\"asset\":\"USD\",\"value\":\"0.000000000000000003\"," SRC1("0.000000000000000003")
-           ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":50}},"
-           "{\"accountAlias\":\"@b\",\"remaining\":\"remaining\"}]}}}",
-     "0047", {NULL}},
-    {"E8", "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[{\"accountAlias\":\"@a\","
-           "\"amount\":{\"asset\":\"USD\",\"value\":\"0\"}}]}," DST1("100") "}}",
-     "0125", {NULL}},
-    {"E9", "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":["
-           "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":100,\"percentageOfPercentage\":0}}]}}}",
-     "", {"10", "10", NULL}},
+    {"E1",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1(
+         "100") ",\"distribute\":{\"to\":["
+                "{\"accountAlias\":\"@bob\",\"share\":{\"percentage\":50}},"
+                "{\"accountAlias\":\"@carol\",\"share\":{\"percentage\":50,\"percentageOfPercentage\":50}},"
+                "{\"accountAlias\":\"@dave\",\"balanceKey\":\"savings\",\"remaining\":\"remaining\"}]}}}",
+     "",
+     {"100", "50", "25", "25", NULL}},
+    {"E2",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"0.10\"," SRC1(
+         "0.10") ",\"distribute\":{\"to\":["
+                 "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":33}},"
+                 "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":33}},"
+                 "{\"accountAlias\":\"@c\",\"remaining\":\"remaining\"}]}}}",
+     "",
+     {"0.1", "0.033", "0.033", "0.034", NULL}},
+    {"E3",
+     "{\"send\":{\"asset\":\"USD\",\"value\":200,\"source\":{\"from\":["
+     "{\"accountAlias\":\"@x\",\"share\":{\"percentage\":50}},"
+     "{\"accountAlias\":\"@y\",\"share\":{\"percentage\":50}}]},\"distribute\":{\"to\":["
+     "{\"accountAlias\":\"@z\",\"share\":{\"percentage\":25,\"percentageOfPercentage\":40}},"
+     "{\"accountAlias\":\"@w\",\"remaining\":\"remaining\"}]}}}",
+     "",
+     {"100", "100", "20", "180", NULL}},
+    {"E4",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1(
+         "100") ",\"distribute\":{\"to\":["
+                "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":60}},"
+                "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":60}}]}}}",
+     "0073",
+     {NULL}},
+    {"E5",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1(
+         "100") ",\"distribute\":{\"to\":["
+                "{\"accountAlias\":\"@a\",\"remaining\":\"remaining\"},"
+                "{\"accountAlias\":\"@b\",\"share\":{\"percentage\":10}}]}}}",
+     "0072",
+     {NULL}},
+    {"E6",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"100\"," SRC1(
+         "100") ",\"distribute\":{\"to\":["
+                "{\"accountAlias\":\"@a\",\"amount\":{\"asset\":\"USD\",\"value\":\"100\"}},"
+                "{\"accountAlias\":\"@b\",\"remaining\":\"remaining\"}]}}}",
+     "0073",
+     {NULL}},
+    {"E7",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"0.000000000000000003\"," SRC1(
+         "0.000000000000000003") ",\"distribute\":{\"to\":["
+                                 "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":50}},"
+                                 "{\"accountAlias\":\"@b\",\"remaining\":\"remaining\"}]}}}",
+     "0047",
+     {NULL}},
+    {"E8",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"100\",\"source\":{\"from\":[{\"accountAlias\":\"@a\","
+     "\"amount\":{\"asset\":\"USD\",\"value\":\"0\"}}]}," DST1("100") "}}",
+     "0125",
+     {NULL}},
+    {"E9",
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1(
+         "10") ",\"distribute\":{\"to\":["
+               "{\"accountAlias\":\"@a\",\"share\":{\"percentage\":100,\"percentageOfPercentage\":0}}]}}}",
+     "",
+     {"10", "10", NULL}},
 };
 
 Test(txn_plan, worked_examples)
@@ -181,8 +208,8 @@ static const vcase vcases[] = {
     {"not an object", TXN_EP_JSON, "[1]", "0094", NULL},
     {"syntax", TXN_EP_JSON, "{\"send\":", "0094", NULL},
     {"duplicate key", TXN_EP_JSON, "{\"description\":\"a\",\"description\":\"b\"," OKSEND "}", "0094", NULL},
-    {"money bool", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":true," SRC1("10") "," DST1("10") "}}", "0094", NULL},
+    {"money bool", TXN_EP_JSON, "{\"send\":{\"asset\":\"USD\",\"value\":true," SRC1("10") "," DST1("10") "}}",
+     "0094", NULL},
     {"money grammar +1", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"+1\"," SRC1("10") "," DST1("10") "}}", "0094", NULL},
     {"money grammar .5", TXN_EP_JSON,
@@ -192,15 +219,17 @@ static const vcase vcases[] = {
     {"money NaN", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"NaN\"," SRC1("10") "," DST1("10") "}}", "0094", NULL},
     {"percentage not integer", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\",\"share\":{\"percentage\":50.5}}]}}}", "0094", NULL},
-    {"nesting", TXN_EP_JSON,
-     "{\"metadata\":{\"a\":[[[[[[[[[[1]]]]]]]]]]}," OKSEND "}", "0144", NULL},
-    {"unknown route field", TXN_EP_JSON,
-     "{\"route\":\"x\"," OKSEND "}", "0053", "route"},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1(
+         "10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
+               "\"@a\",\"share\":{\"percentage\":50.5}}]}}}",
+     "0094", NULL},
+    {"nesting", TXN_EP_JSON, "{\"metadata\":{\"a\":[[[[[[[[[[1]]]]]]]]]]}," OKSEND "}", "0144", NULL},
+    {"unknown route field", TXN_EP_JSON, "{\"route\":\"x\"," OKSEND "}", "0053", "route"},
     {"unknown leg field", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\",\"skip\":true,"
-     "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}," DST1("10") "}}", "0053", "send.source.from[0].skip"},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\",\"skip\":"
+     "true,"
+     "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}," DST1("10") "}}",
+     "0053", "send.source.from[0].skip"},
     {"inflow pending", TXN_EP_INFLOW,
      "{\"pending\":false,\"send\":{\"asset\":\"USD\",\"value\":\"10\"," DST1("10") "}}", "0053", "pending"},
     {"inflow source", TXN_EP_INFLOW,
@@ -211,9 +240,10 @@ static const vcase vcases[] = {
     {"nul in string", TXN_EP_JSON, "{\"description\":\"a\\u0000b\"," OKSEND "}", "0047", "description"},
     {"missing send", TXN_EP_JSON, "{}", "0009", "send"},
     {"missing from", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{}," DST1("10") "}}", "0009", "send.source.from"},
-    {"null value", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":null," SRC1("10") "," DST1("10") "}}", "0009", "send.value"},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{}," DST1("10") "}}", "0009",
+     "send.source.from"},
+    {"null value", TXN_EP_JSON, "{\"send\":{\"asset\":\"USD\",\"value\":null," SRC1("10") "," DST1("10") "}}",
+     "0009", "send.value"},
     {"empty value", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"\"," SRC1("10") "," DST1("10") "}}", "0009", "send.value"},
     {"metadata nested", TXN_EP_JSON, "{\"metadata\":{\"a\":{}}," OKSEND "}", "0067", "metadata.a"},
@@ -221,8 +251,9 @@ static const vcase vcases[] = {
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[]}," DST1("10") "}}", "0047",
      "send.source.from"},
     {"39 digits", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"123456789012345678901234567890123456789\"," SRC1("10") ","
-     DST1("10") "}}", "0047", "send.value"},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"123456789012345678901234567890123456789\"," SRC1(
+         "10") "," DST1("10") "}}",
+     "0047", "send.value"},
     {"19 fractional digits", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"0.0000000000000000001\"," SRC1("10") "," DST1("10") "}}",
      "0047", "send.value"},
@@ -231,41 +262,50 @@ static const vcase vcases[] = {
      "send.value"},
     {"amount asset differs", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
-     "\"amount\":{\"asset\":\"EUR\",\"value\":\"10\"}}]}," DST1("10") "}}", "0047",
-     "send.source.from[0].amount.asset"},
+     "\"amount\":{\"asset\":\"EUR\",\"value\":\"10\"}}]}," DST1("10") "}}",
+     "0047", "send.source.from[0].amount.asset"},
     {"percentage 0", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\",\"share\":{\"percentage\":0}}]}}}", "0047", "send.distribute.to[0].share.percentage"},
+                                                                 "\"@a\",\"share\":{\"percentage\":0}}]}}}",
+     "0047", "send.distribute.to[0].share.percentage"},
     {"pp 101", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\",\"share\":{\"percentage\":10,\"percentageOfPercentage\":101}}]}}}", "0047",
-     "send.distribute.to[0].share.percentageOfPercentage"},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1(
+         "10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
+               "\"@a\",\"share\":{\"percentage\":10,\"percentageOfPercentage\":101}}]}}}",
+     "0047", "send.distribute.to[0].share.percentageOfPercentage"},
     {"balance key with space", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
-     "\"balanceKey\":\"a b\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}," DST1("10") "}}", "0047",
-     "send.source.from[0].balanceKey"},
+     "\"balanceKey\":\"a b\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}," DST1("10") "}}",
+     "0047", "send.source.from[0].balanceKey"},
     {"bad transactionDate", TXN_EP_JSON, "{\"transactionDate\":\"yesterday\"," OKSEND "}", "0047",
      "transactionDate"},
     {"rate value zero", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
      "\"rate\":{\"from\":\"USD\",\"to\":\"USD\",\"value\":\"0\",\"externalId\":"
-     "\"0190a1b2-0000-7000-8000-000000000001\"},\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]},"
-     DST1("10") "}}", "0047", "send.source.from[0].rate.value"},
+     "\"0190a1b2-0000-7000-8000-000000000001\"},\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}," DST1(
+         "10") "}}",
+     "0047", "send.source.from[0].rate.value"},
     {"rate missing id", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
-     "\"rate\":{\"from\":\"USD\",\"to\":\"USD\",\"value\":\"1\"},\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]},"
-     DST1("10") "}}", "0009", "send.source.from[0].rate.externalId"},
+     "\"rate\":{\"from\":\"USD\",\"to\":\"USD\",\"value\":\"1\"},\"amount\":{\"asset\":\"USD\",\"value\":"
+     "\"10\"}}]}," DST1("10") "}}",
+     "0009", "send.source.from[0].rate.externalId"},
     {"two kinds", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\",\"remaining\":\"r\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}", "0072", NULL},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1(
+         "10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
+               "\"@a\",\"remaining\":\"r\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}",
+     "0072", NULL},
     {"no kind", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\",\"remaining\":\"\"}]}}}", "0072", NULL},
+                                                                 "\"@a\",\"remaining\":\"\"}]}}}",
+     "0072", NULL},
     {"two remaining", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\",\"remaining\":\"r\"},{\"accountAlias\":\"@b\",\"remaining\":\"r\"}]}}}", "0072", NULL},
-    {"pending with date", TXN_EP_JSON,
-     "{\"pending\":true,\"transactionDate\":\"2025-01-01\"," OKSEND "}", "0122", NULL},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1(
+         "10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
+               "\"@a\",\"remaining\":\"r\"},{\"accountAlias\":\"@b\",\"remaining\":\"r\"}]}}}",
+     "0072", NULL},
+    {"pending with date", TXN_EP_JSON, "{\"pending\":true,\"transactionDate\":\"2025-01-01\"," OKSEND "}",
+     "0122", NULL},
     {"future date", TXN_EP_JSON, "{\"transactionDate\":\"2030-01-01T00:00:00Z\"," OKSEND "}", "0121", NULL},
     {"past date ok", TXN_EP_JSON, "{\"transactionDate\":\"2025-06-01T10:00:00.123456789+02:00\"," OKSEND "}",
      "", NULL},
@@ -275,7 +315,8 @@ static const vcase vcases[] = {
      "{\"send\":{\"asset\":\"USD\",\"value\":\"-5\"," SRC1("10") "," DST1("10") "}}", "0125", NULL},
     {"0072 beats 0125", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"0\"," SRC1("10") ",\"distribute\":{\"to\":[{\"accountAlias\":"
-     "\"@a\"}]}}}", "0072", NULL},
+                                                                "\"@a\"}]}}}",
+     "0072", NULL},
     {"ambiguous", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
      "\"balanceKey\":\"Main\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]},\"distribute\":{\"to\":[{"
@@ -284,17 +325,22 @@ static const vcase vcases[] = {
     {"different keys are fine", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
      "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]},\"distribute\":{\"to\":[{"
-     "\"accountAlias\":\"@s\",\"balanceKey\":\"savings\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}",
+     "\"accountAlias\":\"@s\",\"balanceKey\":\"savings\",\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}"
+     "}",
      "", NULL},
     {"inflow to external is ambiguous", TXN_EP_INFLOW,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"distribute\":{\"to\":[{\"accountAlias\":\"@external/USD\","
-     "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}", "0090", NULL},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"10\",\"distribute\":{\"to\":[{\"accountAlias\":\"@external/"
+     "USD\","
+     "\"amount\":{\"asset\":\"USD\",\"value\":\"10\"}}]}}}",
+     "0090", NULL},
     {"sum mismatch", TXN_EP_JSON,
      "{\"send\":{\"asset\":\"USD\",\"value\":\"10\"," SRC1("10") "," DST1("9.99") "}}", "0073", NULL},
     {"0.1 + 0.2 = 0.3", TXN_EP_JSON,
-     "{\"send\":{\"asset\":\"USD\",\"value\":\"0.3\"," SRC1("0.3") ",\"distribute\":{\"to\":["
-     "{\"accountAlias\":\"@a\",\"amount\":{\"asset\":\"USD\",\"value\":0.1}},"
-     "{\"accountAlias\":\"@b\",\"amount\":{\"asset\":\"USD\",\"value\":\"0.2\"}}]}}}", "", NULL},
+     "{\"send\":{\"asset\":\"USD\",\"value\":\"0.3\"," SRC1(
+         "0.3") ",\"distribute\":{\"to\":["
+                "{\"accountAlias\":\"@a\",\"amount\":{\"asset\":\"USD\",\"value\":0.1}},"
+                "{\"accountAlias\":\"@b\",\"amount\":{\"asset\":\"USD\",\"value\":\"0.2\"}}]}}}",
+     "", NULL},
 };
 
 Test(txn_plan, validation_table)
@@ -357,7 +403,8 @@ Test(txn_plan, outflow_appends_external_destination)
 {
     run r;
     run_body(&r, TXN_EP_OUTFLOW,
-             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"3\",\"source\":{\"from\":[{\"accountAlias\":"
+             "{\"pending\":true,\"send\":{\"asset\":\"USD\",\"value\":\"3\",\"source\":{\"from\":[{"
+             "\"accountAlias\":"
              "\"@a\",\"share\":{\"percentage\":50}},{\"accountAlias\":\"@a\",\"remaining\":\"x\"}]}}}");
     cr_assert_str_eq(r.code, "", "%s", r.e.message);
     cr_assert_eq(r.plan.n_legs, 3);
@@ -374,13 +421,14 @@ Test(txn_plan, outflow_appends_external_destination)
 Test(txn_plan, leg_fields_are_copied)
 {
     run r;
-    run_body(&r, TXN_EP_JSON,
-             "{\"description\":\"order 77\",\"chartOfAccountsGroupName\":\"G\",\"code\":\"C1\","
-             "\"metadata\":{\"orderId\":\"77\",\"drop\":null},\"transactionDate\":\"2025-03-10\","
-             "\"send\":{\"asset\":\"USD\",\"value\":\"100.00\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\","
-             "\"amount\":{\"asset\":\"USD\",\"value\":100}}]},\"distribute\":{\"to\":["
-             "{\"accountAlias\":\"@dave\",\"balanceKey\":\"SaVings\",\"remaining\":\"remaining\","
-             "\"description\":\"rest\",\"chartOfAccounts\":\"4001\",\"metadata\":{\"kind\":\"rest\"}}]}}}");
+    run_body(
+        &r, TXN_EP_JSON,
+        "{\"description\":\"order 77\",\"chartOfAccountsGroupName\":\"G\",\"code\":\"C1\","
+        "\"metadata\":{\"orderId\":\"77\",\"drop\":null},\"transactionDate\":\"2025-03-10\","
+        "\"send\":{\"asset\":\"USD\",\"value\":\"100.00\",\"source\":{\"from\":[{\"accountAlias\":\"@alice\","
+        "\"amount\":{\"asset\":\"USD\",\"value\":100}}]},\"distribute\":{\"to\":["
+        "{\"accountAlias\":\"@dave\",\"balanceKey\":\"SaVings\",\"remaining\":\"remaining\","
+        "\"description\":\"rest\",\"chartOfAccounts\":\"4001\",\"metadata\":{\"kind\":\"rest\"}}]}}}");
     cr_assert_str_eq(r.code, "", "%s", r.e.message);
     cr_expect_str_eq(r.plan.description, "order 77");
     cr_expect_str_eq(r.plan.coa_group, "G");
@@ -412,11 +460,13 @@ Test(txn_plan, decimal_edges)
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         char body[1024];
-        snprintf(body, sizeof(body),
-                 "{\"send\":{\"asset\":\"USD\",\"value\":\"%s\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
-                 "\"remaining\":\"r\"}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@d\",\"share\":{\"percentage\":"
-                 "100}}]}}}",
-                 rows[i].value);
+        snprintf(
+            body, sizeof(body),
+            "{\"send\":{\"asset\":\"USD\",\"value\":\"%s\",\"source\":{\"from\":[{\"accountAlias\":\"@s\","
+            "\"remaining\":\"r\"}]},\"distribute\":{\"to\":[{\"accountAlias\":\"@d\",\"share\":{"
+            "\"percentage\":"
+            "100}}]}}}",
+            rows[i].value);
         run r;
         run_body(&r, TXN_EP_JSON, body);
         cr_expect_str_eq(r.code, rows[i].code, "%s: %s", rows[i].value, r.e.message);

@@ -48,17 +48,18 @@ Test(txn_render, operation_matches_the_contract_example)
     op_row op;
     sample_op(&op);
     json_object *o = txn_render_operation(&op);
-    cr_expect_str_eq(json_dump(o),
-                     "{\"id\":\"0196f1a2-7b1c-7d3e-9f00-0000000000a2\",\"transactionId\":\"0196f1a2-7b1c-7d3e-9f00-"
-                     "0000000000a1\",\"description\":\"p2p\",\"type\":\"DEBIT\",\"direction\":\"debit\",\"assetCode\":"
-                     "\"USD\",\"chartOfAccounts\":\"\",\"amount\":{\"value\":\"25.5\"},\"balance\":{\"available\":\"100\","
-                     "\"onHold\":\"0\",\"version\":3},\"balanceAfter\":{\"available\":\"74.5\",\"onHold\":\"0\","
-                     "\"version\":4},\"balanceAffected\":true,\"accountId\":\"0196f1a0-0000-7000-8000-0000000000b1\","
-                     "\"accountAlias\":\"@alice\",\"balanceKey\":\"default\",\"balanceId\":\"0196f1a0-0000-7000-8000-"
-                     "0000000000c1\",\"portfolioId\":null,\"organizationId\":\"0196f1a0-0000-7000-8000-000000000001\","
-                     "\"ledgerId\":\"0196f1a0-0000-7000-8000-000000000002\",\"status\":{\"code\":\"APPROVED\","
-                     "\"description\":null},\"createdAt\":\"2026-05-18T14:23:11.123456Z\",\"updatedAt\":"
-                     "\"2026-05-18T14:23:11.123456Z\",\"deletedAt\":null,\"metadata\":{\"n\":1.50}}");
+    cr_expect_str_eq(
+        json_dump(o),
+        "{\"id\":\"0196f1a2-7b1c-7d3e-9f00-0000000000a2\",\"transactionId\":\"0196f1a2-7b1c-7d3e-9f00-"
+        "0000000000a1\",\"description\":\"p2p\",\"type\":\"DEBIT\",\"direction\":\"debit\",\"assetCode\":"
+        "\"USD\",\"chartOfAccounts\":\"\",\"amount\":{\"value\":\"25.5\"},\"balance\":{\"available\":\"100\","
+        "\"onHold\":\"0\",\"version\":3},\"balanceAfter\":{\"available\":\"74.5\",\"onHold\":\"0\","
+        "\"version\":4},\"balanceAffected\":true,\"accountId\":\"0196f1a0-0000-7000-8000-0000000000b1\","
+        "\"accountAlias\":\"@alice\",\"balanceKey\":\"default\",\"balanceId\":\"0196f1a0-0000-7000-8000-"
+        "0000000000c1\",\"portfolioId\":null,\"organizationId\":\"0196f1a0-0000-7000-8000-000000000001\","
+        "\"ledgerId\":\"0196f1a0-0000-7000-8000-000000000002\",\"status\":{\"code\":\"APPROVED\","
+        "\"description\":null},\"createdAt\":\"2026-05-18T14:23:11.123456Z\",\"updatedAt\":"
+        "\"2026-05-18T14:23:11.123456Z\",\"deletedAt\":null,\"metadata\":{\"n\":1.50}}");
     json_object_put(o);
 }
 
@@ -104,10 +105,22 @@ Test(txn_render, transaction_embeds_operations_and_defaults)
     t.ops = ops;
     t.n_ops = 2;
     json_object *o = txn_render_transaction(&t);
-    static const char *const members[] = {"id", "parentTransactionId", "description", "status", "amount",
-                                          "assetCode", "chartOfAccountsGroupName", "source", "destination",
-                                          "organizationId", "ledgerId", "createdAt", "updatedAt", "deletedAt",
-                                          "metadata", "operations"};
+    static const char *const members[] = {"id",
+                                          "parentTransactionId",
+                                          "description",
+                                          "status",
+                                          "amount",
+                                          "assetCode",
+                                          "chartOfAccountsGroupName",
+                                          "source",
+                                          "destination",
+                                          "organizationId",
+                                          "ledgerId",
+                                          "createdAt",
+                                          "updatedAt",
+                                          "deletedAt",
+                                          "metadata",
+                                          "operations"};
     size_t i = 0;
     json_object_object_foreach(o, k, v)
     {
@@ -121,11 +134,14 @@ Test(txn_render, transaction_embeds_operations_and_defaults)
     cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "description")), "");
     cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "chartOfAccountsGroupName")), "");
     cr_expect_null(json_object_object_get(o, "parentTransactionId"));
-    cr_expect_str_eq(json_dump(json_object_object_get(o, "status")), "{\"code\":\"PENDING\",\"description\":null}");
+    cr_expect_str_eq(json_dump(json_object_object_get(o, "status")),
+                     "{\"code\":\"PENDING\",\"description\":null}");
     cr_expect_str_eq(json_dump(json_object_object_get(o, "destination")), "[]");
     cr_expect_str_eq(json_dump(json_object_object_get(o, "metadata")), "{}");
-    cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "createdAt")), "2024-01-01T00:00:00.000000Z");
-    cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "updatedAt")), "2024-01-01T00:00:00.000001Z");
+    cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "createdAt")),
+                     "2024-01-01T00:00:00.000000Z");
+    cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "updatedAt")),
+                     "2024-01-01T00:00:00.000001Z");
     json_object *arr = json_object_object_get(o, "operations");
     cr_assert_eq(json_object_array_length(arr), 2);
     json_object *op1 = json_object_array_get_idx(arr, 1);
@@ -156,18 +172,20 @@ Test(txn_render, balance_and_deleted_balance)
     b.updated_us = 1;
     b.deleted_us = -1;
     json_object *o = txn_render_balance(&b);
-    cr_expect_str_eq(json_dump(o),
-                     "{\"id\":\"0196f1a0-0000-7000-8000-0000000000c1\",\"organizationId\":\"0196f1a0-0000-7000-8000-"
-                     "000000000001\",\"ledgerId\":\"0196f1a0-0000-7000-8000-000000000002\",\"accountId\":\"0196f1a0-"
-                     "0000-7000-8000-0000000000b1\",\"alias\":\"@external/USD\",\"key\":\"default\",\"assetCode\":"
-                     "\"USD\",\"available\":\"-12345678901234567890.123456789012345678\",\"onHold\":\"0\",\"version\":7,"
-                     "\"accountType\":\"external\",\"allowSending\":true,\"allowReceiving\":false,\"createdAt\":"
-                     "\"1970-01-01T00:00:00.000000Z\",\"updatedAt\":\"1970-01-01T00:00:00.000001Z\",\"deletedAt\":null,"
-                     "\"metadata\":{}}");
+    cr_expect_str_eq(
+        json_dump(o),
+        "{\"id\":\"0196f1a0-0000-7000-8000-0000000000c1\",\"organizationId\":\"0196f1a0-0000-7000-8000-"
+        "000000000001\",\"ledgerId\":\"0196f1a0-0000-7000-8000-000000000002\",\"accountId\":\"0196f1a0-"
+        "0000-7000-8000-0000000000b1\",\"alias\":\"@external/USD\",\"key\":\"default\",\"assetCode\":"
+        "\"USD\",\"available\":\"-12345678901234567890.123456789012345678\",\"onHold\":\"0\",\"version\":7,"
+        "\"accountType\":\"external\",\"allowSending\":true,\"allowReceiving\":false,\"createdAt\":"
+        "\"1970-01-01T00:00:00.000000Z\",\"updatedAt\":\"1970-01-01T00:00:00.000001Z\",\"deletedAt\":null,"
+        "\"metadata\":{}}");
     json_object_put(o);
     b.deleted_us = 2;
     o = txn_render_balance(&b);
-    cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "deletedAt")), "1970-01-01T00:00:00.000002Z");
+    cr_expect_str_eq(json_object_get_string(json_object_object_get(o, "deletedAt")),
+                     "1970-01-01T00:00:00.000002Z");
     json_object_put(o);
 }
 
@@ -176,13 +194,14 @@ Test(txn_render, balance_changed_payload)
     op_row op;
     sample_op(&op);
     json_object *o = txn_render_balance_changed(&op);
-    cr_expect_str_eq(json_dump(o),
-                     "{\"organizationId\":\"0196f1a0-0000-7000-8000-000000000001\",\"ledgerId\":\"0196f1a0-0000-7000-"
-                     "8000-000000000002\",\"balanceId\":\"0196f1a0-0000-7000-8000-0000000000c1\",\"accountId\":"
-                     "\"0196f1a0-0000-7000-8000-0000000000b1\",\"alias\":\"@alice\",\"key\":\"default\",\"assetCode\":"
-                     "\"USD\",\"available\":\"74.5\",\"onHold\":\"0\",\"version\":4,\"transactionId\":\"0196f1a2-7b1c-"
-                     "7d3e-9f00-0000000000a1\",\"operationId\":\"0196f1a2-7b1c-7d3e-9f00-0000000000a2\","
-                     "\"operationType\":\"DEBIT\",\"direction\":\"debit\",\"amount\":\"25.5\"}");
+    cr_expect_str_eq(
+        json_dump(o),
+        "{\"organizationId\":\"0196f1a0-0000-7000-8000-000000000001\",\"ledgerId\":\"0196f1a0-0000-7000-"
+        "8000-000000000002\",\"balanceId\":\"0196f1a0-0000-7000-8000-0000000000c1\",\"accountId\":"
+        "\"0196f1a0-0000-7000-8000-0000000000b1\",\"alias\":\"@alice\",\"key\":\"default\",\"assetCode\":"
+        "\"USD\",\"available\":\"74.5\",\"onHold\":\"0\",\"version\":4,\"transactionId\":\"0196f1a2-7b1c-"
+        "7d3e-9f00-0000000000a1\",\"operationId\":\"0196f1a2-7b1c-7d3e-9f00-0000000000a2\","
+        "\"operationType\":\"DEBIT\",\"direction\":\"debit\",\"amount\":\"25.5\"}");
     json_object_put(o);
 }
 
