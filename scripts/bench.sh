@@ -175,7 +175,8 @@ api_post() {
   cat "$out"
   rm -f "$out"
 }
-json_id() { sed -n 's/^{"id":"\([0-9a-f-]\{36\}\)".*/\1/p'; }
+# The first "id" member of a JSON answer (the entity's own id comes before any nested one).
+json_id() { grep -o '"id":"[0-9a-f-]\{36\}"' | head -n 1 | cut -d'"' -f4; }
 
 section "setup: organization, ledger, asset $ASSET, $((ACCOUNTS + 1)) accounts funded with $FUNDING each"
 ORG_ID="$(api_post /v1/organizations '{"legalName":"Bench Org","legalDocument":"bench"}' | json_id)" || true

@@ -528,9 +528,15 @@ kafka_write_config() {
   local dir="$STATE_DIR/kafka"
   mkdir -p "$dir/data"
   if [ ! -s "$dir/cluster.id" ]; then
-    # Kafka's Uuid text form: 16 random bytes, URL-safe base64 without padding.
-    "$(midaz_python)" -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="))' \
-      >"$dir/cluster.id"
+    # Kafka's Uuid text form: 16 random bytes, URL-safe base64 without padding. Like Kafka's own
+    # Uuid.randomUuid, never start with '-': StorageTool would read such an id as an option (1 in 64).
+    "$(midaz_python)" -c '
+import base64, os
+while True:
+    s = base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
+    if not s.startswith("-"):
+        print(s)
+        break' >"$dir/cluster.id"
   fi
   cat >"$dir/server.properties" <<EOF
 # Written by scripts/stack.sh at every start (ports may change); edits are lost.
