@@ -1,6 +1,6 @@
 /* Operation handlers: query and body checks in api.md order, path entities left to right (organization,
- * ledger, account or transaction, operation), then the read or the PATCH (no event). Operations are
- * never deleted; only description, metadata and updatedAt ever change. */
+ * ledger, account, portfolio or transaction, operation), then the read or the PATCH (no event). Operations
+ * are never deleted; only description, metadata and updatedAt ever change. */
 #include "operations.h"
 
 #include <strings.h>
@@ -121,6 +121,78 @@ void operation_get_account(http_request *r)
         return;
     }
     st = store_op_get(c, http_req_arena(r), org, ledger, acc.id, NULL, id, false, &op, &found);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return;
+    }
+    if (!found) {
+        tx_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
+        return;
+    }
+    http_reply_json(r, 200, txn_render_operation(&op));
+}
+
+/* ---- O4, O5 (legacy) ---------------------------------------------------------------------------------- */
+
+/* Path checks of the legacy routes: organization, ledger, then the live portfolio (404 0007 Portfolio).
+ * Returns the connection, or NULL after replying. */
+static db_conn *portfolio_path_or_reply(http_request *r, char org[TXN_ID_LEN], char ledger[TXN_ID_LEN],
+                                        char portfolio[TXN_ID_LEN])
+{
+    db_status st = DB_OK;
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    tx_path_id(r, "portfolio_id", portfolio);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        return NULL;
+    reg_result res = registry_portfolio(r, c, org, ledger, portfolio, &st);
+    if (res != REG_RESULT_FOUND) {
+        registry_reply(r, res, st, ERR_ENTITY_NOT_FOUND, "Portfolio");
+        return NULL;
+    }
+    return c;
+}
+
+void operation_list_portfolio(http_request *r)
+{
+    page_params pp;
+    op_filter f;
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN], portfolio[TXN_ID_LEN];
+    op_row *rows = NULL;
+    size_t n = 0;
+    bool has_prev = false, has_next = false;
+
+    if (tx_page_params_or_reply(r, o1_filters, &pp) < 0 || op_filter_or_reply(r, &pp, &f) < 0)
+        return;
+    db_conn *c = portfolio_path_or_reply(r, org, ledger, portfolio);
+    if (!c)
+        return;
+    f.portfolio_id = portfolio;
+    db_status st = store_op_list(c, http_req_arena(r), org, ledger, &f, &pp, &rows, &n, &has_prev, &has_next);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return;
+    }
+    json_object *items = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(items, txn_render_operation(&rows[i]));
+    http_reply_json(r, 200,
+                    txn_render_cursor_envelope(items, pp.limit, n ? rows[0].id : NULL,
+                                               n ? rows[n - 1].id : NULL, has_prev, has_next));
+}
+
+void operation_get_portfolio(http_request *r)
+{
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN], portfolio[TXN_ID_LEN], id[TXN_ID_LEN];
+    op_row op;
+    bool found = false;
+
+    tx_path_id(r, "operation_id", id);
+    db_conn *c = portfolio_path_or_reply(r, org, ledger, portfolio);
+    if (!c)
+        return;
+    db_status st = store_op_get_portfolio(c, http_req_arena(r), org, ledger, portfolio, id, &op, &found);
     if (st != DB_OK) {
         service_reply_db_error(r, st);
         return;

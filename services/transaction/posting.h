@@ -1,8 +1,8 @@
-/* The write path of a transaction create (architecture.md 3, transactions.md 5.1 steps 19-24, 6, 7.1,
- * 13): one PostgreSQL transaction that locks the touched balances in ascending id order, checks
- * existence, assets, flags, pending sources and funds against the locked values, writes the
- * transaction, its operations (and resolved legs when pending), the balance updates, the idempotency
- * record and the outbox events, then commits. */
+/* The write path of the ledger (architecture.md 3, transactions.md 5.1 steps 19-24, 5.2, 5.3, 6, 7,
+ * 13): one PostgreSQL transaction per request that locks (the transaction row first for commit, cancel
+ * and revert, then) the touched balances in ascending id order, checks existence, assets, flags, pending
+ * sources and funds against the locked values, writes the transaction, its operations (and resolved legs
+ * when pending), the balance updates, the idempotency record and the outbox events, then commits. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +22,8 @@ typedef struct posting_input {
     const char *idem_key;        /* NULL: no idempotency record */
     const char *idem_fp;
     int idem_ttl_s;
+    const char *parent_id; /* revert (5.3): the original transaction, locked and re-checked first; the
+                              new transaction is its reversal and emits transaction.reverted */
 } posting_input;
 
 typedef struct posting_output {
@@ -33,8 +35,29 @@ typedef struct posting_output {
     size_t n_balances;
 } posting_output;
 
+typedef enum posting_settle_kind { POSTING_COMMIT, POSTING_CANCEL } posting_settle_kind;
+
+/* Commit or cancel of a pending transaction (5.2 steps 5-7, 7.2). */
+typedef struct posting_settle_input {
+    posting_settle_kind kind;
+    const char *org;
+    const char *ledger;
+    const char *transaction_id;
+    const char *idem_key; /* NULL: no idempotency record */
+    const char *idem_fp;
+    int idem_ttl_s;
+} posting_settle_input;
+
 /* Run the write path with deadlock/serialization retries (db_tx). Returns DB_OK (committed; out->body
  * set), DB_CHECK with out->err set (business failure, rolled back), DB_CONFLICT with
  * out->idem_conflict (rolled back), or another status for infrastructure failures. The caller frees
  * out->body and clears out->err. */
 db_status posting_run(db_conn *c, arena *a, const posting_input *in, posting_output *out) MUSTCHECK;
+
+/* Commit / cancel: lock the transaction row, then (0099 unless PENDING) its stored legs' balances in
+ * ascending id order; commit writes DEBIT-from-hold on the sources and CREDIT on the destinations (0019
+ * when a destination balance is no longer live) and sets APPROVED, cancel writes RELEASE on the sources
+ * and sets CANCELED (0097 on overflow). out->body = the transaction with all its operations. Same
+ * returns and ownership as posting_run (0070 when the row vanished). */
+db_status posting_settle_run(db_conn *c, arena *a, const posting_settle_input *in,
+                             posting_output *out) MUSTCHECK;

@@ -215,6 +215,26 @@ db_status store_balance_lock_pairs(db_conn *c, arena *a, const char *org, const 
     return DB_OK;
 }
 
+static const char lock_ids_sql[] =
+    "SELECT " BALANCE_COLS ", a.portfolio_id FROM balances b"
+    " LEFT JOIN accounts a ON a.id = b.account_id"
+    " WHERE b.organization_id = $1::uuid AND b.ledger_id = $2::uuid AND b.deleted_at IS NULL"
+    "   AND b.id = ANY($3::uuid[])"
+    " ORDER BY b.id FOR UPDATE OF b";
+
+db_status store_balance_lock_ids(db_conn *c, arena *a, const char *org, const char *ledger,
+                                 const char *const *ids, size_t nids, balance_row **out, size_t *n)
+{
+    const char *params[] = {org, ledger, store_array_literal(a, ids, nids)};
+    PGresult *res = NULL;
+    db_status st = db_exec(c, lock_ids_sql, 3, params, &res);
+    if (st != DB_OK)
+        return st;
+    rows_to_balances(a, res, out, n, true);
+    PQclear(res);
+    return DB_OK;
+}
+
 static const char list_ledger_from[] =
     " FROM balances b WHERE b.organization_id = $1::uuid AND b.ledger_id = $2::uuid AND b.deleted_at IS NULL"
     " AND ($3::timestamptz IS NULL OR b.created_at >= $3::timestamptz)"

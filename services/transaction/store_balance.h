@@ -40,6 +40,12 @@ db_status store_balance_lock_pairs(db_conn *c, arena *a, const char *org, const 
                                    const char *const *account_ids, const char *const *keys, size_t npairs,
                                    balance_row **out, size_t *n) MUSTCHECK;
 
+/* Lock the live balances with the given ids FOR UPDATE in ascending id order, with the account's current
+ * portfolio in portfolio_id (commit / cancel, transactions.md 5.2). Ids without a live balance are simply
+ * absent from *out (arena). */
+db_status store_balance_lock_ids(db_conn *c, arena *a, const char *org, const char *ledger,
+                                 const char *const *ids, size_t nids, balance_row **out, size_t *n) MUSTCHECK;
+
 /* A cursor page of live balances of the ledger, or of one account when account_id is not NULL.
  * Items in the requested order. */
 db_status store_balance_list(db_conn *c, arena *a, const char *org, const char *ledger,

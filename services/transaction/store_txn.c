@@ -104,7 +104,63 @@ db_status store_leg_insert(db_conn *c, arena *a, const char *transaction_id, con
     return db_exec(c, leg_insert_sql, 11, params, NULL);
 }
 
+static const char leg_list_sql[] =
+    "SELECT position, side, account_id, balance_id, alias, balance_key, amount, description,"
+    " chart_of_accounts, metadata::text FROM transaction_legs WHERE transaction_id = $1::uuid"
+    " ORDER BY position";
+
+db_status store_leg_list(db_conn *c, arena *a, const char *transaction_id, leg_row **out, size_t *n)
+{
+    const char *params[] = {transaction_id};
+    PGresult *res = NULL;
+    db_status st = db_exec(c, leg_list_sql, 1, params, &res);
+    if (st != DB_OK)
+        return st;
+    int rows = PQntuples(res);
+    *out = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(leg_row));
+    for (int i = 0; i < rows; i++) {
+        leg_row *l = &(*out)[i];
+        l->position = (int)store_col_i64(res, i, 0, 0);
+        l->source = strcmp(PQgetvalue(res, i, 1), "source") == 0;
+        store_copy(res, i, 2, l->account_id, sizeof(l->account_id));
+        store_copy(res, i, 3, l->balance_id, sizeof(l->balance_id));
+        l->alias = store_arena_text(a, res, i, 4);
+        l->balance_key = store_arena_text(a, res, i, 5);
+        l->amount = store_col_decimal(res, i, 6);
+        l->description = store_arena_text(a, res, i, 7);
+        l->chart_of_accounts = store_arena_text(a, res, i, 8);
+        l->metadata = store_arena_text(a, res, i, 9);
+    }
+    *n = (size_t)rows;
+    PQclear(res);
+    return DB_OK;
+}
+
 /* ---- transactions ------------------------------------------------------------------------------ */
+
+static const char txn_status_sql[] =
+    "UPDATE transactions SET status = $2, updated_at = $3::timestamptz WHERE id = $1::uuid";
+
+db_status store_txn_set_status(db_conn *c, const char *id, txn_status status, int64_t updated_us)
+{
+    store_text_buf up = store_time_param(updated_us);
+    const char *params[] = {id, txn_status_name(status), up.s};
+    return db_exec(c, txn_status_sql, 3, params, NULL);
+}
+
+static const char txn_child_sql[] = "SELECT 1 FROM transactions WHERE parent_transaction_id = $1::uuid";
+
+db_status store_txn_has_child(db_conn *c, const char *id, bool *exists)
+{
+    const char *params[] = {id};
+    PGresult *res = NULL;
+    db_status st = db_exec(c, txn_child_sql, 1, params, &res);
+    if (st != DB_OK)
+        return st;
+    *exists = PQntuples(res) > 0;
+    PQclear(res);
+    return DB_OK;
+}
 
 #define TXN_COLS                                                                                             \
     "t.id, t.organization_id, t.ledger_id, t.parent_transaction_id, t.description, t.status, t.amount,"      \
@@ -334,6 +390,25 @@ db_status store_op_get(db_conn *c, arena *a, const char *org, const char *ledger
     const char *params[] = {org, ledger, id, account_id, transaction_id};
     PGresult *res = NULL;
     db_status st = db_exec(c, for_update ? op_get_lock_sql : op_get_sql, 5, params, &res);
+    if (st != DB_OK)
+        return st;
+    *found = PQntuples(res) == 1;
+    if (*found)
+        op_from_row(a, res, 0, out);
+    PQclear(res);
+    return DB_OK;
+}
+
+static const char op_get_portfolio_sql[] =
+    "SELECT " OP_COLS " FROM operations o WHERE o.id = $3::uuid AND o.organization_id = $1::uuid"
+    " AND o.ledger_id = $2::uuid AND o.portfolio_id = $4::uuid";
+
+db_status store_op_get_portfolio(db_conn *c, arena *a, const char *org, const char *ledger,
+                                 const char *portfolio_id, const char *id, op_row *out, bool *found)
+{
+    const char *params[] = {org, ledger, id, portfolio_id};
+    PGresult *res = NULL;
+    db_status st = db_exec(c, op_get_portfolio_sql, 4, params, &res);
     if (st != DB_OK)
         return st;
     *found = PQntuples(res) == 1;

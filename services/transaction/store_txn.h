@@ -15,6 +15,16 @@ db_status store_txn_insert(db_conn *c, arena *a, const txn_row *t) MUSTCHECK;
 db_status store_op_insert(db_conn *c, arena *a, const op_row *op) MUSTCHECK;
 db_status store_leg_insert(db_conn *c, arena *a, const char *transaction_id, const leg_row *l) MUSTCHECK;
 
+/* The resolved legs of a pending transaction in position order (sources first). *out is arena-owned. */
+db_status store_leg_list(db_conn *c, arena *a, const char *transaction_id, leg_row **out,
+                         size_t *n) MUSTCHECK;
+
+/* Set the status and updated_at of a transaction (commit / cancel). */
+db_status store_txn_set_status(db_conn *c, const char *id, txn_status status, int64_t updated_us) MUSTCHECK;
+
+/* Whether a reversal of the transaction exists (a row whose parent_transaction_id is id). */
+db_status store_txn_has_child(db_conn *c, const char *id, bool *exists) MUSTCHECK;
+
 /* The transaction (without operations), optionally locked FOR UPDATE. */
 db_status store_txn_get(db_conn *c, arena *a, const char *org, const char *ledger, const char *id,
                         bool for_update, txn_row *out, bool *found) MUSTCHECK;
@@ -34,12 +44,16 @@ db_status store_txn_update(db_conn *c, const char *id, const char *description, 
 db_status store_op_get(db_conn *c, arena *a, const char *org, const char *ledger, const char *account_id,
                        const char *transaction_id, const char *id, bool for_update, op_row *out,
                        bool *found) MUSTCHECK;
+/* One operation whose portfolio_id (recorded at write time) is portfolio_id (O5). */
+db_status store_op_get_portfolio(db_conn *c, arena *a, const char *org, const char *ledger,
+                                 const char *portfolio_id, const char *id, op_row *out,
+                                 bool *found) MUSTCHECK;
 db_status store_op_update(db_conn *c, const char *id, const char *description, const char *metadata,
                           int64_t updated_us) MUSTCHECK;
 
 typedef struct op_filter {
     const char *account_id;   /* O1 */
-    const char *portfolio_id; /* O4 (lifecycle issue) */
+    const char *portfolio_id; /* O4 */
     const char *type;         /* exact type name, NULL = any */
     const char *direction;    /* "debit" / "credit", NULL = any */
     bool match_nothing;       /* e.g. type=OVERDRAFT: always an empty page */

@@ -17,6 +17,7 @@
 #include "store_txn.h"
 #include "timeutil/timeutil.h"
 #include "tx_http.h"
+#include "txn_dsl.h"
 #include "txn_idem.h"
 #include "txn_plan.h"
 #include "txn_render.h"
@@ -52,25 +53,47 @@ static int resolve_legs_or_reply(http_request *r, db_conn *c, arena *a, const ch
     return 0;
 }
 
-static void transaction_create(http_request *r, txn_endpoint ep)
+/* The reply of a write that ran posting_run / posting_settle_run: 201 (cache updated, idempotency record
+ * cached), the winner's answer when another holder of the key committed first, or the 4xx / 5xx
+ * (claim released). */
+static void finish_write(http_request *r, db_conn *c, cache *rc, idem_ctx *ic, db_status st,
+                         posting_output *out)
+{
+    if (st == DB_OK) {
+        for (size_t i = 0; i < out->n_balances; i++)
+            balance_cache_put(rc, &out->balances[i]);
+        idem_completed(rc, ic, 201, out->body, out->idem_expires_us);
+        idem_reply(r, 201, out->body, false);
+        return;
+    }
+    if (st == DB_CONFLICT && out->idem_conflict) {
+        idem_answer_winner(r, rc, c, ic);
+        return;
+    }
+    idem_release(rc, ic);
+    if (api_error_is_set(&out->err)) {
+        http_reply_api_error(r, &out->err);
+        return;
+    }
+    service_reply_db_error(r, st);
+}
+
+/* Steps 5-24 of one create, after the idempotency headers (3) and, for T4, the DSL translation (4):
+ * `text` is the JSON body (or translation) and `fp_name` the endpoint name of the fingerprint. */
+static void create_run(http_request *r, txn_endpoint ep, const char *fp_name, const txn_idem_headers *h,
+                       const char *text, size_t len)
 {
     arena *a = http_req_arena(r);
     api_error e = {0};
-    txn_idem_headers h;
     json_object *body = NULL;
     txn_plan plan;
     char org[TXN_ID_LEN], ledger[TXN_ID_LEN];
     char fp[TXN_FINGERPRINT_LEN + 1];
     idem_ctx ic;
     posting_output out;
-    size_t len = 0;
 
     memset(&out, 0, sizeof(out));
-    /* 3. idempotency headers */
-    if (txn_idem_parse_headers(http_req_header(r, "X-Idempotency"), http_req_header(r, "X-TTL"), &h, &e) < 0)
-        goto reply_error;
     /* 5-10. body */
-    const char *text = http_req_body(r, &len);
     if (txn_plan_decode(ep, text, len, &body, &e) < 0)
         goto reply_error;
     /* 11-16. shape, dates, values, ambiguity, resolution, sums */
@@ -83,8 +106,8 @@ static void transaction_create(http_request *r, txn_endpoint ep)
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         goto cleanup;
     /* 18. idempotency */
-    txn_fingerprint(txn_endpoint_name(ep), NULL, body, ep != TXN_EP_INFLOW, fp);
-    idem_init(&ic, org, ledger, &h, fp);
+    txn_fingerprint(fp_name, NULL, body, ep != TXN_EP_INFLOW, fp);
+    idem_init(&ic, org, ledger, h, fp);
     cache *rc = tx_cache(r);
     if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
         goto cleanup;
@@ -103,23 +126,7 @@ static void transaction_create(http_request *r, txn_endpoint ep)
                         .idem_fp = fp,
                         .idem_ttl_s = ic.h.ttl_s};
     db_status st = posting_run(c, a, &in, &out);
-    if (st == DB_OK) {
-        for (size_t i = 0; i < out.n_balances; i++)
-            balance_cache_put(rc, &out.balances[i]);
-        idem_completed(rc, &ic, 201, out.body, out.idem_expires_us);
-        idem_reply(r, 201, out.body, false);
-        goto cleanup;
-    }
-    if (st == DB_CONFLICT && out.idem_conflict) {
-        idem_answer_winner(r, rc, c, &ic);
-        goto cleanup;
-    }
-    idem_release(rc, &ic);
-    if (api_error_is_set(&out.err)) {
-        http_reply_api_error(r, &out.err);
-        goto cleanup;
-    }
-    service_reply_db_error(r, st);
+    finish_write(r, c, rc, &ic, st, &out);
     goto cleanup;
 
 reply_error:
@@ -131,6 +138,27 @@ cleanup:
     api_error_clear(&out.err);
     free(out.body);
     json_object_put(body);
+}
+
+/* Step 3 of every write: X-Idempotency / X-TTL. Returns 0, or -1 after replying 0047. */
+static int idem_headers_or_reply(http_request *r, txn_idem_headers *h)
+{
+    api_error e = {0};
+    if (txn_idem_parse_headers(http_req_header(r, "X-Idempotency"), http_req_header(r, "X-TTL"), h, &e) == 0)
+        return 0;
+    http_reply_api_error(r, &e);
+    api_error_clear(&e);
+    return -1;
+}
+
+static void transaction_create(http_request *r, txn_endpoint ep)
+{
+    txn_idem_headers h;
+    size_t len = 0;
+    if (idem_headers_or_reply(r, &h) < 0)
+        return;
+    const char *text = http_req_body(r, &len);
+    create_run(r, ep, txn_endpoint_name(ep), &h, text, len);
 }
 
 void transaction_create_json(http_request *r)
@@ -146,6 +174,29 @@ void transaction_create_inflow(http_request *r)
 void transaction_create_outflow(http_request *r)
 {
     transaction_create(r, TXN_EP_OUTFLOW);
+}
+
+/* ---- T4 ------------------------------------------------------------------------------------------ */
+
+void transaction_create_dsl(http_request *r)
+{
+    txn_idem_headers h;
+    api_error e = {0};
+    char *json = NULL;
+    size_t len = 0;
+
+    /* 3. idempotency headers, 4. multipart and Gold */
+    if (idem_headers_or_reply(r, &h) < 0)
+        return;
+    const char *body = http_req_body(r, &len);
+    if (txn_dsl_translate(http_req_header(r, "Content-Type"), body, len, &json, &e) < 0) {
+        http_reply_api_error(r, &e);
+        api_error_clear(&e);
+        return;
+    }
+    /* 5-24: exactly the /json path, fingerprinted as "dsl" over the translation */
+    create_run(r, TXN_EP_JSON, "dsl", &h, json, strlen(json));
+    free(json);
 }
 
 /* ---- T8 ------------------------------------------------------------------------------------------ */
@@ -337,4 +388,153 @@ void transaction_count(http_request *r)
         }
     }
     tx_reply_count(r, count);
+}
+
+/* ---- T5, T6 ---------------------------------------------------------------------------------------- */
+
+/* 5.2 steps 2-7. The body, if any, is ignored. */
+static void transaction_settle(http_request *r, posting_settle_kind kind)
+{
+    const char *name = kind == POSTING_COMMIT ? "commit" : "cancel";
+    txn_idem_headers h;
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN], id[TXN_ID_LEN];
+    char fp[TXN_FINGERPRINT_LEN + 1];
+    txn_row t;
+    bool found = false;
+    idem_ctx ic;
+    posting_output out;
+
+    memset(&out, 0, sizeof(out));
+    /* 2. idempotency headers */
+    if (idem_headers_or_reply(r, &h) < 0)
+        return;
+    /* 3. organization, ledger, transaction */
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    tx_path_id(r, "transaction_id", id);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        return;
+    db_status st = store_txn_get(c, http_req_arena(r), org, ledger, id, false, &t, &found);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return;
+    }
+    if (!found) {
+        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        return;
+    }
+    /* 4. idempotency: the fingerprint is the endpoint and the transaction id */
+    txn_fingerprint(name, id, NULL, false, fp);
+    idem_init(&ic, org, ledger, &h, fp);
+    cache *rc = tx_cache(r);
+    if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
+        return;
+    /* 5-7 under the transaction row lock */
+    posting_settle_input in = {.kind = kind,
+                               .org = org,
+                               .ledger = ledger,
+                               .transaction_id = id,
+                               .idem_key = ic.active ? ic.h.key : NULL,
+                               .idem_fp = fp,
+                               .idem_ttl_s = ic.h.ttl_s};
+    st = posting_settle_run(c, http_req_arena(r), &in, &out);
+    finish_write(r, c, rc, &ic, st, &out);
+    api_error_clear(&out.err);
+    free(out.body);
+}
+
+void transaction_commit(http_request *r)
+{
+    transaction_settle(r, POSTING_COMMIT);
+}
+
+void transaction_cancel(http_request *r)
+{
+    transaction_settle(r, POSTING_CANCEL);
+}
+
+/* ---- T7 ------------------------------------------------------------------------------------------ */
+
+/* 5.3 steps 5-7 before any lock, so the common cases answer without touching balances; they are
+ * checked again under the original's row lock by the write path (G6). Returns 0, or -1 after replying. */
+static int revert_rules_or_reply(http_request *r, db_conn *c, const txn_row *t)
+{
+    bool child = false;
+    if (t->parent_id[0]) {
+        http_reply_error(r, ERR_TRANSACTION_IS_REVERSAL, "the transaction is itself a reversal");
+        return -1;
+    }
+    if (t->status != TXN_STATUS_APPROVED) {
+        http_reply_error(r, ERR_INVALID_TRANSACTION_STATUS,
+                         "only an APPROVED transaction can be reverted, it is %s",
+                         txn_status_name(t->status));
+        return -1;
+    }
+    db_status st = store_txn_has_child(c, t->id, &child);
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return -1;
+    }
+    if (child) {
+        http_reply_error(r, ERR_TRANSACTION_REVERT_EXISTS, "the transaction was already reverted");
+        return -1;
+    }
+    return 0;
+}
+
+void transaction_revert(http_request *r)
+{
+    arena *a = http_req_arena(r);
+    txn_idem_headers h;
+    char org[TXN_ID_LEN], ledger[TXN_ID_LEN], id[TXN_ID_LEN];
+    char fp[TXN_FINGERPRINT_LEN + 1];
+    txn_row t;
+    txn_plan plan;
+    idem_ctx ic;
+    posting_output out;
+
+    memset(&out, 0, sizeof(out));
+    /* 2. idempotency headers */
+    if (idem_headers_or_reply(r, &h) < 0)
+        return;
+    /* 3. organization, ledger, transaction */
+    tx_path_id(r, "organization_id", org);
+    tx_path_id(r, "ledger_id", ledger);
+    tx_path_id(r, "transaction_id", id);
+    db_conn *c = tx_db_or_reply(r);
+    if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
+        return;
+    if (load_full_or_reply(r, c, org, ledger, id, &t) < 0)
+        return;
+    /* 4. idempotency */
+    txn_fingerprint("revert", id, NULL, false, fp);
+    idem_init(&ic, org, ledger, &h, fp);
+    cache *rc = tx_cache(r);
+    if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
+        return;
+    /* 5-7. not a reversal, APPROVED, not reverted yet */
+    if (revert_rules_or_reply(r, c, &t) < 0) {
+        idem_release(rc, &ic);
+        return;
+    }
+    /* 8-13: steps 19-24 of 5.1 for the reversal */
+    txn_plan_reversal(a, &t, &plan);
+    reg_account *accounts = arena_alloc(a, (plan.n_legs ? plan.n_legs : 1) * sizeof(reg_account));
+    if (resolve_legs_or_reply(r, c, a, org, ledger, &plan, accounts) < 0) {
+        idem_release(rc, &ic);
+        return;
+    }
+    posting_input in = {.plan = &plan,
+                        .org = org,
+                        .ledger = ledger,
+                        .accounts = accounts,
+                        .idem_key = ic.active ? ic.h.key : NULL,
+                        .idem_fp = fp,
+                        .idem_ttl_s = ic.h.ttl_s,
+                        .parent_id = id};
+    db_status st = posting_run(c, a, &in, &out);
+    finish_write(r, c, rc, &ic, st, &out);
+    api_error_clear(&out.err);
+    free(out.body);
 }

@@ -1,6 +1,7 @@
 /* Transaction input model and amount resolution (transactions.md 3, 4 and steps 5-16 of 5.1): schemas,
- * the step-10 field rules the generic validator cannot express, leg shape, dates, ambiguity and exact
- * resolution of amount / share / remaining legs. Pure: never reads state, never rounds. */
+ * the step-10 field rules the generic validator cannot express, leg shape, dates, ambiguity, exact
+ * resolution of amount / share / remaining legs, and the plan of a reversal (7.3). Pure: never reads
+ * state, never rounds. */
 #include "txn_plan.h"
 
 #include <ctype.h>
@@ -574,4 +575,38 @@ int txn_plan_build(txn_endpoint ep, json_object *body, int64_t now_us, arena *a,
     rc = 0;
 cleanup:
     return rc;
+}
+
+/* ---- reversal (7.3) --------------------------------------------------------------------------------- */
+
+void txn_plan_reversal(arena *a, const txn_row *t, txn_plan *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->ep = TXN_EP_JSON;
+    out->asset = t->asset_code;
+    out->value = t->amount;
+    out->description = t->description ? t->description : "";
+    out->coa_group = t->coa_group ? t->coa_group : "";
+    out->metadata = t->metadata ? t->metadata : "{}";
+    out->legs = arena_alloc(a, (t->n_ops ? t->n_ops : 1) * sizeof(txn_leg));
+    for (int pass = 0; pass < 2; pass++) {
+        op_type want = pass == 0 ? OP_TYPE_CREDIT : OP_TYPE_DEBIT;
+        for (size_t i = 0; i < t->n_ops; i++) {
+            const op_row *op = &t->ops[i];
+            if (op->type != want)
+                continue;
+            txn_leg *l = &out->legs[out->n_legs++];
+            l->source = pass == 0;
+            l->alias = op->account_alias;
+            l->key = op->balance_key;
+            l->kind = LEG_KIND_AMOUNT;
+            l->amount = op->amount;
+            l->description = op->description ? op->description : "";
+            l->chart_of_accounts = op->chart_of_accounts ? op->chart_of_accounts : "";
+            l->metadata = op->metadata ? op->metadata : "{}";
+            l->path = "";
+        }
+        if (pass == 0)
+            out->n_sources = out->n_legs;
+    }
 }

@@ -1,6 +1,7 @@
 /* The transaction input model (transactions.md 3) and amount resolution (4): body validation steps 5-16
- * of 5.1 for /json, /inflow and /outflow, producing a plan of legs with exact resolved amounts. Pure
- * code: it reads no state (no database, no clock except the one passed in) and performs no I/O. */
+ * of 5.1 for /json, /inflow and /outflow (and the DSL translation), producing a plan of legs with exact
+ * resolved amounts; also the plan of a reversal (7.3). Pure code: it reads no state (no database, no
+ * clock except the one passed in) and performs no I/O. */
 #pragma once
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -10,6 +11,7 @@
 #include "decimal/decimal.h"
 #include "errors/errors.h"
 #include "json/json.h"
+#include "txn_model.h"
 #include "util/mem.h"
 
 #define TXN_MAX_LEGS 500
@@ -75,6 +77,13 @@ int txn_plan_validate(txn_endpoint ep, json_object *body, const json_parse_info 
  * *out point into `body` or the arena, so body must outlive the plan. Returns 0, or -1 with e set. */
 int txn_plan_build(txn_endpoint ep, json_object *body, int64_t now_us, arena *a, txn_plan *out,
                    api_error *e) MUSTCHECK;
+
+/* The plan of the reversal of t (7.3), t->ops holding all its operations in id order: every CREDIT
+ * operation becomes a source leg and every DEBIT operation a destination leg, in operation-id order, each
+ * with the operation's alias, balance key, amount, description, chartOfAccounts and metadata; ON_HOLD
+ * and RELEASE are ignored. send = t's amount and asset; description, metadata and chart-of-accounts
+ * group are t's; never pending, never back-dated. Strings point into t (or the arena). */
+void txn_plan_reversal(arena *a, const txn_row *t, txn_plan *out);
 
 /* Amount resolution of one side (4): legs[0..n) against v. Fills each leg's amount. Returns ERR_NONE,
  * ERR_BAD_REQUEST (a share needs more than 18 fractional digits; *bad = that leg's index),

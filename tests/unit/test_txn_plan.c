@@ -68,7 +68,7 @@ typedef struct example {
     "\"source\":{\"from\":[{\"accountAlias\":\"@src\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}]}"
 #define DST1(v)                                                                                              \
     "\"distribute\":{\"to\":[{\"accountAlias\":\"@dst\",\"amount\":{\"asset\":\"USD\",\"value\":\"" v "\"}}" \
-                                                                                                      "]}"
+    "]}"
 
 static const example examples[] = {
     {"E1",
@@ -478,4 +478,77 @@ Test(txn_plan, decimal_edges)
         }
         run_free(&r);
     }
+}
+
+/* ---- the reversal plan (7.3) ------------------------------------------------------------------------- */
+
+static op_row rev_op(op_type type, const char *alias, const char *key, const char *amount, const char *desc)
+{
+    op_row op;
+    memset(&op, 0, sizeof(op));
+    op.type = type;
+    op.account_alias = alias;
+    op.balance_key = key;
+    cr_assert_eq(decimal_parse(amount, strlen(amount), &op.amount), DECIMAL_OK);
+    op.description = desc;
+    op.chart_of_accounts = "";
+    op.metadata = "{\"k\":\"v\"}";
+    return op;
+}
+
+Test(txn_plan, reversal_swaps_credits_and_debits_and_ignores_holds)
+{
+    /* a committed pending transaction: ON_HOLD, DEBIT (from hold) x2, CREDIT x2 */
+    op_row ops[] = {
+        rev_op(OP_TYPE_ON_HOLD, "@a", "default", "60", "hold"),
+        rev_op(OP_TYPE_ON_HOLD, "@b", "default", "40", "hold"),
+        rev_op(OP_TYPE_DEBIT, "@a", "default", "60", "d1"),
+        rev_op(OP_TYPE_DEBIT, "@b", "default", "40", "d2"),
+        rev_op(OP_TYPE_CREDIT, "@c", "savings", "75", "c1"),
+        rev_op(OP_TYPE_CREDIT, "@external/USD", "default", "25", "c2"),
+    };
+    txn_row t;
+    memset(&t, 0, sizeof(t));
+    t.asset_code = "USD";
+    cr_assert_eq(decimal_parse("100", 3, &t.amount), DECIMAL_OK);
+    t.description = "orig";
+    t.coa_group = "G";
+    t.metadata = "{\"m\":1}";
+    t.ops = ops;
+    t.n_ops = ARRAY_LEN(ops);
+    arena *a = arena_new();
+    txn_plan p;
+    txn_plan_reversal(a, &t, &p);
+    cr_assert_eq(p.n_legs, 4);
+    cr_expect_eq(p.n_sources, 2);
+    cr_expect_not(p.pending);
+    cr_expect_not(p.has_date);
+    cr_expect_str_eq(p.asset, "USD");
+    cr_expect_str_eq(p.description, "orig");
+    cr_expect_str_eq(p.coa_group, "G");
+    cr_expect_str_eq(p.metadata, "{\"m\":1}");
+    static const struct {
+        bool source;
+        const char *alias, *key, *amount, *desc;
+    } want[] = {
+        {true, "@c", "savings", "75", "c1"},
+        {true, "@external/USD", "default", "25", "c2"},
+        {false, "@a", "default", "60", "d1"},
+        {false, "@b", "default", "40", "d2"},
+    };
+    char buf[DECIMAL_STR_MAX];
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        cr_expect_eq(p.legs[i].source, want[i].source, "leg %zu side", i);
+        cr_expect_str_eq(p.legs[i].alias, want[i].alias);
+        cr_expect_str_eq(p.legs[i].key, want[i].key);
+        cr_expect_str_eq(amount_text(&p.legs[i], buf), want[i].amount);
+        cr_expect_str_eq(p.legs[i].description, want[i].desc);
+        cr_expect_str_eq(p.legs[i].metadata, "{\"k\":\"v\"}");
+        cr_expect_eq(p.legs[i].kind, LEG_KIND_AMOUNT);
+    }
+    /* both sides sum to the original amount, so resolution accepts the plan as is */
+    decimal v = p.value;
+    cr_expect_eq(txn_plan_resolve_side(&v, p.legs, p.n_sources, NULL), ERR_NONE);
+    cr_expect_eq(txn_plan_resolve_side(&v, p.legs + p.n_sources, p.n_legs - p.n_sources, NULL), ERR_NONE);
+    arena_free(a);
 }
