@@ -10,10 +10,10 @@
 #include "events.h"
 #include "json/json.h"
 #include "log/log.h"
-#include "onb_http.h"
 #include "onb_rules.h"
 #include "onb_schemas.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_organization.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
@@ -31,12 +31,12 @@ json_object *ledger_to_json(const ledger *l)
     json_object_object_add(obj, "id", json_object_new_string(l->id));
     json_object_object_add(obj, "organizationId", json_object_new_string(l->organization_id));
     json_object_object_add(obj, "name", json_object_new_string(l->name ? l->name : ""));
-    json_object_object_add(obj, "status", onb_status_json(l->status_code, l->status_description));
+    json_object_object_add(obj, "status", service_json_status(l->status_code, l->status_description));
     json_object_object_add(obj, "metadata",
                            l->metadata ? json_object_get(l->metadata) : json_object_new_object());
-    json_object_object_add(obj, "createdAt", onb_time_json(l->created_us));
-    json_object_object_add(obj, "updatedAt", onb_time_json(l->updated_us));
-    json_object_object_add(obj, "deletedAt", onb_time_json(l->deleted_us));
+    json_object_object_add(obj, "createdAt", service_json_time(l->created_us));
+    json_object_object_add(obj, "updatedAt", service_json_time(l->updated_us));
+    json_object_object_add(obj, "deletedAt", service_json_time(l->deleted_us));
     return obj;
 }
 
@@ -50,9 +50,9 @@ typedef enum ledger_outcome {
 
 typedef struct ledger_write {
     const char *org_id;
-    const char *id;       /* PATCH / DELETE target */
-    json_object *body;    /* PATCH body */
-    ledger in;            /* create: the new row */
+    const char *id;    /* PATCH / DELETE target */
+    json_object *body; /* PATCH body */
+    ledger in;         /* create: the new row */
     int64_t now_us;
     ledger_outcome outcome;
     ledger out;
@@ -74,26 +74,29 @@ static void ledger_write_reset(ledger_write *w)
     w->json = NULL;
 }
 
-/* The organization row is held FOR KEY SHARE until commit: an organization delete (FOR UPDATE) waits
- * for this transaction and then sees the new ledger (0008), or ran first and we see no row (0038). */
-static db_status ledger_lock_org(db_conn *c, ledger_write *w, bool *found)
+/* Start of every ledger write attempt: reset w, then hold the organization row FOR KEY SHARE until
+ * commit: an organization delete (FOR UPDATE) waits for this transaction and then sees the new ledger
+ * (0008), or ran first and we see no row (0038: w->outcome = LEDGER_ORG_NOT_FOUND, DB_OK). */
+static db_status ledger_tx_begin(db_conn *c, ledger_write *w)
 {
-    return store_organization_get(c, w->org_id, STORE_LOCK_KEY_SHARE, NULL, found);
+    bool found = false;
+    db_status st = DB_OK;
+
+    ledger_write_reset(w);
+    if ((st = store_organization_get(c, w->org_id, DB_LOCK_KEY_SHARE, NULL, &found)) != DB_OK)
+        return st;
+    if (!found)
+        w->outcome = LEDGER_ORG_NOT_FOUND;
+    return DB_OK;
 }
 
 static db_status ledger_create_tx(db_conn *c, void *arg)
 {
     ledger_write *w = arg;
-    bool found = false;
     db_status st = DB_OK;
 
-    ledger_write_reset(w);
-    if ((st = ledger_lock_org(c, w, &found)) != DB_OK)
+    if ((st = ledger_tx_begin(c, w)) != DB_OK || w->outcome != LEDGER_DONE)
         return st;
-    if (!found) {
-        w->outcome = LEDGER_ORG_NOT_FOUND;
-        return DB_OK;
-    }
     /* DB_CONFLICT (unique live name) propagates: the handler answers 0002. */
     if ((st = store_ledger_insert(c, &w->in, &w->out)) != DB_OK)
         return st;
@@ -111,14 +114,9 @@ static db_status ledger_patch_tx(db_conn *c, void *arg)
     bool found = false;
     db_status st = DB_OK;
 
-    ledger_write_reset(w);
-    if ((st = ledger_lock_org(c, w, &found)) != DB_OK)
+    if ((st = ledger_tx_begin(c, w)) != DB_OK || w->outcome != LEDGER_DONE)
         goto cleanup;
-    if (!found) {
-        w->outcome = LEDGER_ORG_NOT_FOUND;
-        goto cleanup;
-    }
-    if ((st = store_ledger_get(c, w->org_id, w->id, STORE_LOCK_UPDATE, &cur, &found)) != DB_OK)
+    if ((st = store_ledger_get(c, w->org_id, w->id, DB_LOCK_UPDATE, &cur, &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = LEDGER_NOT_FOUND;
@@ -132,8 +130,8 @@ static db_status ledger_patch_tx(db_conn *c, void *arg)
     next.status_description = status.description;
     status.code = NULL;
     status.description = NULL;
-    next.metadata = json_metadata_merge(cur.metadata, json_get(w->body, "metadata"),
-                                        json_has(w->body, "metadata"));
+    next.metadata =
+        json_metadata_merge(cur.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
     next.created_us = cur.created_us;
     next.updated_us = w->now_us;
     next.deleted_us = -1;
@@ -147,8 +145,8 @@ static db_status ledger_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = ledger_to_json(&w->out);
-    st = onb_event_ledger(c, ONB_EVENT_UPDATED, w->out.organization_id, w->out.id, w->out.updated_us,
-                          w->json);
+    st =
+        onb_event_ledger(c, ONB_EVENT_UPDATED, w->out.organization_id, w->out.id, w->out.updated_us, w->json);
 cleanup:
     onb_status_clear(&status);
     ledger_clear(&cur);
@@ -162,14 +160,9 @@ static db_status ledger_delete_tx(db_conn *c, void *arg)
     bool found = false;
     db_status st = DB_OK;
 
-    ledger_write_reset(w);
-    if ((st = ledger_lock_org(c, w, &found)) != DB_OK)
+    if ((st = ledger_tx_begin(c, w)) != DB_OK || w->outcome != LEDGER_DONE)
         return st;
-    if (!found) {
-        w->outcome = LEDGER_ORG_NOT_FOUND;
-        return DB_OK;
-    }
-    if ((st = store_ledger_get(c, w->org_id, w->id, STORE_LOCK_UPDATE, NULL, &found)) != DB_OK)
+    if ((st = store_ledger_get(c, w->org_id, w->id, DB_LOCK_UPDATE, NULL, &found)) != DB_OK)
         return st;
     if (!found) { /* deleted by a concurrent request since the checks before the close call */
         w->outcome = LEDGER_NOT_FOUND;
@@ -203,10 +196,10 @@ static void ledger_reply_write(http_request *r, db_status st, const ledger_write
             http_reply_json(r, status, json_object_get(w->json));
         return;
     case LEDGER_ORG_NOT_FOUND:
-        onb_reply_not_found(r, ERR_ORGANIZATION_NOT_FOUND, "Organization");
+        service_reply_not_found(r, ERR_ORGANIZATION_NOT_FOUND, "Organization");
         return;
     case LEDGER_NOT_FOUND:
-        onb_reply_not_found(r, ERR_ENTITY_NOT_FOUND, LEDGER_ENTITY);
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, LEDGER_ENTITY);
         return;
     }
 }
@@ -223,7 +216,7 @@ void ledger_create(http_request *r)
 
     if (http_body_json_or_reply(r, &onb_ledger_create_schema, JSON_MODE_CREATE, &body) < 0)
         return;
-    if (!(c = onb_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         goto cleanup;
     w.org_id = http_req_param(r, "organization_id");
     uuid_v7_str(w.in.id);
@@ -249,28 +242,37 @@ cleanup:
     json_object_put(body);
 }
 
+/* Existence check of api.md step 5 for every route below an organization: the organization is live
+ * (0038). Returns 0, or -1 after replying. */
+static int ledger_org_or_reply(http_request *r, db_conn *c, const char *org_id)
+{
+    bool found = false;
+    db_status st = store_organization_get(c, org_id, DB_LOCK_NONE, NULL, &found);
+
+    if (st != DB_OK) {
+        service_reply_db_error(r, st);
+        return -1;
+    }
+    if (!found) {
+        service_reply_not_found(r, ERR_ORGANIZATION_NOT_FOUND, "Organization");
+        return -1;
+    }
+    return 0;
+}
+
 void ledger_list(http_request *r)
 {
     page_params p;
     ledger *items = NULL;
     size_t n = 0;
-    bool found = false;
     db_conn *c = NULL;
     db_status st = DB_OK;
     const char *org_id = http_req_param(r, "organization_id");
 
-    if (onb_page_params_or_reply(r, ledger_list_filters, &p) < 0)
+    if (service_page_params_or_reply(r, PAGE_OFFSET, ledger_list_filters, &p) < 0)
         return;
-    if (!(c = onb_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)) || ledger_org_or_reply(r, c, org_id) < 0)
         return;
-    if ((st = store_organization_get(c, org_id, STORE_LOCK_NONE, NULL, &found)) != DB_OK) {
-        service_reply_db_error(r, st);
-        return;
-    }
-    if (!found) {
-        onb_reply_not_found(r, ERR_ORGANIZATION_NOT_FOUND, "Organization");
-        return;
-    }
     const ledger_filter f = {
         .name = page_filter_get(&p, "name"),
         .status = page_filter_get(&p, "status"),
@@ -283,7 +285,7 @@ void ledger_list(http_request *r)
     for (size_t i = 0; i < n; i++)
         json_object_array_add(arr, ledger_to_json(&items[i]));
     ledger_list_free(items, n);
-    http_reply_json(r, 200, onb_list_envelope(arr, &p));
+    http_reply_json(r, 200, service_json_offset_list(arr, &p));
 }
 
 /* Existence checks of api.md step 5 for routes addressing one ledger: 0038, then 0007. Replies and
@@ -293,22 +295,16 @@ static int ledger_find_or_reply(http_request *r, db_conn *c, ledger *out)
     const char *org_id = http_req_param(r, "organization_id");
     const char *id = http_req_param(r, "ledger_id");
     bool found = false;
-    db_status st = store_organization_get(c, org_id, STORE_LOCK_NONE, NULL, &found);
+    db_status st = DB_OK;
 
-    if (st != DB_OK) {
+    if (ledger_org_or_reply(r, c, org_id) < 0)
+        return -1;
+    if ((st = store_ledger_get(c, org_id, id, DB_LOCK_NONE, out, &found)) != DB_OK) {
         service_reply_db_error(r, st);
         return -1;
     }
     if (!found) {
-        onb_reply_not_found(r, ERR_ORGANIZATION_NOT_FOUND, "Organization");
-        return -1;
-    }
-    if ((st = store_ledger_get(c, org_id, id, STORE_LOCK_NONE, out, &found)) != DB_OK) {
-        service_reply_db_error(r, st);
-        return -1;
-    }
-    if (!found) {
-        onb_reply_not_found(r, ERR_ENTITY_NOT_FOUND, LEDGER_ENTITY);
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, LEDGER_ENTITY);
         return -1;
     }
     return 0;
@@ -317,7 +313,7 @@ static int ledger_find_or_reply(http_request *r, db_conn *c, ledger *out)
 void ledger_get(http_request *r)
 {
     ledger l = {0};
-    db_conn *c = onb_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
 
     if (!c)
         return;
@@ -335,7 +331,7 @@ void ledger_patch(http_request *r)
 
     if (http_body_json_or_reply(r, &onb_ledger_patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
-    if (!(c = onb_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         goto cleanup;
     w.org_id = http_req_param(r, "organization_id");
     w.id = http_req_param(r, "ledger_id");
@@ -350,8 +346,8 @@ cleanup:
 
 /* Outcome of the portfolio service's ledger close (api.md "Ledgers", DELETE). */
 typedef enum ledger_close_result {
-    LEDGER_CLOSE_OK,        /* 204: no live account, the ledger is closed for new children */
-    LEDGER_CLOSE_REFUSED,   /* 422 0008: the ledger has a live account */
+    LEDGER_CLOSE_OK,         /* 204: no live account, the ledger is closed for new children */
+    LEDGER_CLOSE_REFUSED,    /* 422 0008: the ledger has a live account */
     LEDGER_CLOSE_UNAVAILABLE /* unreachable, timeout or any other answer -> 503 0901 */
 } ledger_close_result;
 
@@ -409,7 +405,7 @@ static ledger_close_result ledger_close_remote(http_request *r, const char *org_
 void ledger_delete(http_request *r)
 {
     ledger_write w = {0};
-    db_conn *c = onb_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     db_status st = DB_OK;
 
     if (!c)
@@ -440,22 +436,13 @@ void ledger_count(http_request *r)
 {
     const char *org_id = http_req_param(r, "organization_id");
     int64_t n = 0;
-    bool found = false;
-    db_conn *c = onb_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     db_status st = DB_OK;
 
-    if (!c)
+    if (!c || ledger_org_or_reply(r, c, org_id) < 0)
         return;
-    if ((st = store_organization_get(c, org_id, STORE_LOCK_NONE, NULL, &found)) != DB_OK) {
-        service_reply_db_error(r, st);
-        return;
-    }
-    if (!found) {
-        onb_reply_not_found(r, ERR_ORGANIZATION_NOT_FOUND, "Organization");
-        return;
-    }
     if ((st = store_ledger_count(c, org_id, &n)) != DB_OK)
         service_reply_db_error(r, st);
     else
-        onb_reply_count(r, n);
+        service_reply_count(r, n);
 }

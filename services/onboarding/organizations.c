@@ -9,43 +9,38 @@
 #include "events.h"
 #include "json/json.h"
 #include "log/log.h"
-#include "onb_http.h"
 #include "onb_rules.h"
 #include "onb_schemas.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_ledger.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
 
 #define ORG_ENTITY "Organization"
 
-static const char *const org_list_filters[] = {"legal_name", "doing_business_as", "legal_document",
-                                               "status", NULL};
+static const char *const org_list_filters[] = {"legal_name", "doing_business_as", "legal_document", "status",
+                                               NULL};
 
 /* ---- representation --------------------------------------------------------------------------- */
-
-static json_object *org_text(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
 
 json_object *organization_to_json(const organization *o)
 {
     json_object *obj = json_object_new_object();
 
     json_object_object_add(obj, "id", json_object_new_string(o->id));
-    json_object_object_add(obj, "parentOrganizationId", org_text(o->parent_id));
+    json_object_object_add(obj, "parentOrganizationId", service_json_text(o->parent_id));
     json_object_object_add(obj, "legalName", json_object_new_string(o->legal_name ? o->legal_name : ""));
-    json_object_object_add(obj, "doingBusinessAs", org_text(o->doing_business_as));
+    json_object_object_add(obj, "doingBusinessAs", service_json_text(o->doing_business_as));
     json_object_object_add(obj, "legalDocument",
                            json_object_new_string(o->legal_document ? o->legal_document : ""));
     json_object_object_add(obj, "address", onb_address_normalize(o->address));
-    json_object_object_add(obj, "status", onb_status_json(o->status_code, o->status_description));
+    json_object_object_add(obj, "status", service_json_status(o->status_code, o->status_description));
     json_object_object_add(obj, "metadata",
                            o->metadata ? json_object_get(o->metadata) : json_object_new_object());
-    json_object_object_add(obj, "createdAt", onb_time_json(o->created_us));
-    json_object_object_add(obj, "updatedAt", onb_time_json(o->updated_us));
-    json_object_object_add(obj, "deletedAt", onb_time_json(o->deleted_us));
+    json_object_object_add(obj, "createdAt", service_json_time(o->created_us));
+    json_object_object_add(obj, "updatedAt", service_json_time(o->updated_us));
+    json_object_object_add(obj, "deletedAt", service_json_time(o->deleted_us));
     return obj;
 }
 
@@ -61,13 +56,13 @@ typedef enum org_outcome {
 
 /* State of one write transaction; re-initialised by each attempt of db_tx. */
 typedef struct org_write {
-    const char *id;        /* target of PATCH / DELETE */
-    json_object *body;     /* PATCH body */
-    organization in;       /* create: the new row */
-    int64_t now_us;        /* the request's write time */
+    const char *id;    /* target of PATCH / DELETE */
+    json_object *body; /* PATCH body */
+    organization in;   /* create: the new row */
+    int64_t now_us;    /* the request's write time */
     org_outcome outcome;
-    organization out;      /* the row after the change */
-    json_object *json;     /* its representation: response and event data */
+    organization out;  /* the row after the change */
+    json_object *json; /* its representation: response and event data */
 } org_write;
 
 static void org_write_clear(org_write *w)
@@ -93,7 +88,7 @@ static db_status org_create_tx(db_conn *c, void *arg)
 
     org_write_reset(w);
     if (w->in.parent_id) {
-        st = store_organization_get(c, w->in.parent_id, STORE_LOCK_NONE, NULL, &found);
+        st = store_organization_get(c, w->in.parent_id, DB_LOCK_NONE, NULL, &found);
         if (st != DB_OK)
             return st;
         if (!found) {
@@ -147,14 +142,14 @@ static db_status org_patch_tx(db_conn *c, void *arg)
         if ((st = store_organization_lock_tree(c)) != DB_OK)
             goto cleanup;
     }
-    if ((st = store_organization_get(c, w->id, STORE_LOCK_UPDATE, &cur, &found)) != DB_OK)
+    if ((st = store_organization_get(c, w->id, DB_LOCK_UPDATE, &cur, &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = ORG_NOT_FOUND;
         goto cleanup;
     }
     if (parent_action == ONB_PATCH_SET) {
-        if ((st = store_organization_get(c, parent, STORE_LOCK_NONE, NULL, &found)) != DB_OK)
+        if ((st = store_organization_get(c, parent, DB_LOCK_NONE, NULL, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
             w->outcome = ORG_PARENT_NOT_FOUND;
@@ -189,8 +184,8 @@ static db_status org_patch_tx(db_conn *c, void *arg)
     next.status_description = status.description;
     status.code = NULL;
     status.description = NULL;
-    next.metadata = json_metadata_merge(cur.metadata, json_get(w->body, "metadata"),
-                                        json_has(w->body, "metadata"));
+    next.metadata =
+        json_metadata_merge(cur.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
     next.created_us = cur.created_us;
     next.updated_us = w->now_us;
     next.deleted_us = -1;
@@ -220,7 +215,7 @@ static db_status org_delete_tx(db_conn *c, void *arg)
     org_write_reset(w);
     /* FOR UPDATE conflicts with the FOR KEY SHARE a ledger create holds on this row: a concurrent
      * create either commits first (and is seen below) or waits and then finds the row deleted. */
-    if ((st = store_organization_get(c, w->id, STORE_LOCK_UPDATE, NULL, &found)) != DB_OK)
+    if ((st = store_organization_get(c, w->id, DB_LOCK_UPDATE, NULL, &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = ORG_NOT_FOUND;
@@ -251,10 +246,11 @@ static void org_reply_write(http_request *r, const org_write *w, int status)
             http_reply_json(r, status, json_object_get(w->json));
         return;
     case ORG_NOT_FOUND:
-        onb_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ORG_ENTITY);
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ORG_ENTITY);
         return;
     case ORG_PARENT_NOT_FOUND:
-        http_reply_error(r, ERR_PARENT_ORGANIZATION_NOT_FOUND, "parentOrganizationId is not a live organization");
+        http_reply_error(r, ERR_PARENT_ORGANIZATION_NOT_FOUND,
+                         "parentOrganizationId is not a live organization");
         return;
     case ORG_PARENT_INVALID:
         http_reply_error(r, ERR_INVALID_PARENT_ID,
@@ -268,23 +264,36 @@ static void org_reply_write(http_request *r, const org_write *w, int status)
 
 /* ---- handlers ---------------------------------------------------------------------------------- */
 
+/* The body of a create or PATCH: schema checks (http_body_json_or_reply), then the address rule of
+ * step 7 (0032). *out is a new reference; -1 after replying. */
+static int org_body_or_reply(http_request *r, const json_schema *schema, json_mode mode, json_object **out)
+{
+    api_error e = {0};
+
+    if (http_body_json_or_reply(r, schema, mode, out) < 0)
+        return -1;
+    if (onb_address_check(json_get(*out, "address"), &e) < 0) {
+        http_reply_api_error(r, &e);
+        api_error_clear(&e);
+        json_object_put(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 void organization_create(http_request *r)
 {
     json_object *body = NULL;
-    api_error e = {0};
     org_write w = {0};
     onb_status status = {0};
     db_conn *c = NULL;
     const char *parent = NULL;
     db_status st = DB_OK;
 
-    if (http_body_json_or_reply(r, &onb_org_create_schema, JSON_MODE_CREATE, &body) < 0)
+    if (org_body_or_reply(r, &onb_org_create_schema, JSON_MODE_CREATE, &body) < 0)
         return;
-    if (onb_address_check(json_get(body, "address"), &e) < 0) {
-        http_reply_api_error(r, &e);
-        goto cleanup;
-    }
-    if (!(c = onb_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         goto cleanup;
 
     uuid_v7_str(w.in.id);
@@ -297,9 +306,8 @@ void organization_create(http_request *r)
     w.in.legal_document = xstrdup(json_get_text(body, "legalDocument"));
     if (json_get_text(body, "doingBusinessAs"))
         w.in.doing_business_as = xstrdup(json_get_text(body, "doingBusinessAs"));
-    w.in.address = onb_address_normalize(onb_address_is_empty(json_get(body, "address"))
-                                             ? NULL
-                                             : json_get(body, "address"));
+    w.in.address = onb_address_normalize(
+        onb_address_is_empty(json_get(body, "address")) ? NULL : json_get(body, "address"));
     onb_status_for_create(json_get(body, "status"), &status);
     w.in.status_code = status.code;
     w.in.status_description = status.description;
@@ -316,7 +324,6 @@ void organization_create(http_request *r)
     }
     org_reply_write(r, &w, 201);
 cleanup:
-    api_error_clear(&e);
     onb_status_clear(&status);
     org_write_clear(&w);
     json_object_put(body);
@@ -330,9 +337,9 @@ void organization_list(http_request *r)
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (onb_page_params_or_reply(r, org_list_filters, &p) < 0)
+    if (service_page_params_or_reply(r, PAGE_OFFSET, org_list_filters, &p) < 0)
         return;
-    if (!(c = onb_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         return;
     const organization_filter f = {
         .legal_name = page_filter_get(&p, "legal_name"),
@@ -349,23 +356,23 @@ void organization_list(http_request *r)
     for (size_t i = 0; i < n; i++)
         json_object_array_add(arr, organization_to_json(&items[i]));
     organization_list_free(items, n);
-    http_reply_json(r, 200, onb_list_envelope(arr, &p));
+    http_reply_json(r, 200, service_json_offset_list(arr, &p));
 }
 
 void organization_get(http_request *r)
 {
     organization o = {0};
     bool found = false;
-    db_conn *c = onb_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     db_status st = DB_OK;
 
     if (!c)
         return;
-    st = store_organization_get(c, http_req_param(r, "organization_id"), STORE_LOCK_NONE, &o, &found);
+    st = store_organization_get(c, http_req_param(r, "organization_id"), DB_LOCK_NONE, &o, &found);
     if (st != DB_OK)
         service_reply_db_error(r, st);
     else if (!found)
-        onb_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ORG_ENTITY);
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ORG_ENTITY);
     else
         http_reply_json(r, 200, organization_to_json(&o));
     organization_clear(&o);
@@ -374,18 +381,13 @@ void organization_get(http_request *r)
 void organization_patch(http_request *r)
 {
     json_object *body = NULL;
-    api_error e = {0};
     org_write w = {0};
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (http_body_json_or_reply(r, &onb_org_patch_schema, JSON_MODE_PATCH, &body) < 0)
+    if (org_body_or_reply(r, &onb_org_patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
-    if (onb_address_check(json_get(body, "address"), &e) < 0) {
-        http_reply_api_error(r, &e);
-        goto cleanup;
-    }
-    if (!(c = onb_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         goto cleanup;
     w.id = http_req_param(r, "organization_id");
     w.body = body;
@@ -397,7 +399,6 @@ void organization_patch(http_request *r)
     }
     org_reply_write(r, &w, 200);
 cleanup:
-    api_error_clear(&e);
     org_write_clear(&w);
     json_object_put(body);
 }
@@ -405,7 +406,7 @@ cleanup:
 void organization_delete(http_request *r)
 {
     org_write w = {0};
-    db_conn *c = onb_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     db_status st = DB_OK;
 
     if (!c)
@@ -423,7 +424,7 @@ void organization_delete(http_request *r)
 void organization_count(http_request *r)
 {
     int64_t n = 0;
-    db_conn *c = onb_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     db_status st = DB_OK;
 
     if (!c)
@@ -432,5 +433,5 @@ void organization_count(http_request *r)
     if (st != DB_OK)
         service_reply_db_error(r, st);
     else
-        onb_reply_count(r, n);
+        service_reply_count(r, n);
 }

@@ -9,20 +9,11 @@
 #include "json/json.h"
 #include "util/mem.h"
 
-#define FOLD_FROM "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
-#define FOLD_TO "'abcdefghijklmnopqrstuvwxyz'"
-#define FOLD(x) "translate(" x ", " FOLD_FROM ", " FOLD_TO ")"
-/* Every metadata.<key>=<value> filter (a JSON object of strings, "{}" for none) names a key whose stored
- * value is a string equal to the filter value: numbers and booleans never match. */
-#define META_MATCH(p)                                                                                \
-    "NOT EXISTS (SELECT 1 FROM json_each_text(" p "::json) AS f(k, v) WHERE "                        \
-    "json_typeof(metadata -> f.k) IS DISTINCT FROM 'string' OR (metadata ->> f.k) IS DISTINCT FROM f.v)"
-
-#define LEDGER_COLUMNS                                                                               \
-    "id::text, organization_id::text, name, status_code, status_description, metadata::text, "       \
-    "(extract(epoch FROM created_at) * 1000000)::bigint, "                                           \
-    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                           \
-    "(extract(epoch FROM deleted_at) * 1000000)::bigint"
+/* clang-format off */
+#define LEDGER_COLUMNS                                                                                       \
+    "id::text, organization_id::text, name, status_code, status_description, metadata::text, "               \
+    DB_SQL_EPOCH_US("created_at") ", " DB_SQL_EPOCH_US("updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
+/* clang-format on */
 
 enum {
     COL_ID,
@@ -41,8 +32,8 @@ static const char ledger_insert_sql[] =
     "created_at, updated_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::json, $7::timestamptz, "
     "$7::timestamptz) RETURNING " LEDGER_COLUMNS;
 
-#define LEDGER_GET_SQL                                                                               \
-    "SELECT " LEDGER_COLUMNS " FROM ledgers WHERE organization_id = $1::uuid AND id = $2::uuid"      \
+#define LEDGER_GET_SQL                                                                                       \
+    "SELECT " LEDGER_COLUMNS " FROM ledgers WHERE organization_id = $1::uuid AND id = $2::uuid"              \
     " AND deleted_at IS NULL"
 static const char ledger_get_sql[] = LEDGER_GET_SQL;
 static const char ledger_get_key_share_sql[] = LEDGER_GET_SQL " FOR KEY SHARE";
@@ -59,14 +50,16 @@ static const char ledger_soft_delete_sql[] =
 static const char ledger_any_live_sql[] =
     "SELECT EXISTS (SELECT 1 FROM ledgers WHERE organization_id = $1::uuid AND deleted_at IS NULL)";
 
-#define LEDGER_LIST_SQL(dir)                                                                         \
-    "SELECT " LEDGER_COLUMNS " FROM ledgers WHERE organization_id = $1::uuid AND deleted_at IS NULL" \
-    " AND ($2::timestamptz IS NULL OR created_at >= $2::timestamptz)"                                \
-    " AND ($3::timestamptz IS NULL OR created_at <= $3::timestamptz)"                                \
-    " AND " META_MATCH("$4")                                                                     \
-    " AND ($5::text IS NULL OR starts_with(" FOLD("name") ", " FOLD("$5::text") "))"                 \
-    " AND ($6::text IS NULL OR " FOLD("status_code") " = " FOLD("$6::text") ")"                      \
+/* clang-format off */
+#define LEDGER_LIST_SQL(dir)                                                                                 \
+    "SELECT " LEDGER_COLUMNS " FROM ledgers WHERE organization_id = $1::uuid AND deleted_at IS NULL"         \
+    " AND ($2::timestamptz IS NULL OR created_at >= $2::timestamptz)"                                        \
+    " AND ($3::timestamptz IS NULL OR created_at <= $3::timestamptz)"                                        \
+    " AND " DB_SQL_JSON_MATCHES("metadata", "$4")                                                            \
+    " AND ($5::text IS NULL OR starts_with(" DB_SQL_FOLD("name") ", " DB_SQL_FOLD("$5::text") "))"           \
+    " AND ($6::text IS NULL OR " DB_SQL_FOLD("status_code") " = " DB_SQL_FOLD("$6::text") ")"                \
     " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+/* clang-format on */
 static const char ledger_list_asc_sql[] = LEDGER_LIST_SQL("ASC");
 static const char ledger_list_desc_sql[] = LEDGER_LIST_SQL("DESC");
 
@@ -92,44 +85,35 @@ void ledger_list_free(ledger *items, size_t n)
     free(items);
 }
 
-static void ledger_from_row(const PGresult *res, int row, ledger *l)
+/* db_row_fn of LEDGER_COLUMNS into a ledger. */
+static void ledger_from_row(const PGresult *res, int row, void *out)
 {
+    ledger *l = out;
+
     ledger_clear(l);
-    store_text_into(res, row, COL_ID, l->id, sizeof(l->id));
-    store_text_into(res, row, COL_ORGANIZATION, l->organization_id, sizeof(l->organization_id));
-    l->name = store_text(res, row, COL_NAME);
-    l->status_code = store_text(res, row, COL_STATUS_CODE);
-    l->status_description = store_text(res, row, COL_STATUS_DESCRIPTION);
-    l->metadata = store_json(res, row, COL_METADATA);
-    l->created_us = store_i64(res, row, COL_CREATED, 0);
-    l->updated_us = store_i64(res, row, COL_UPDATED, 0);
-    l->deleted_us = store_i64(res, row, COL_DELETED, -1);
+    db_col_text_into(res, row, COL_ID, l->id, sizeof(l->id));
+    db_col_text_into(res, row, COL_ORGANIZATION, l->organization_id, sizeof(l->organization_id));
+    l->name = db_col_text(res, row, COL_NAME);
+    l->status_code = db_col_text(res, row, COL_STATUS_CODE);
+    l->status_description = db_col_text(res, row, COL_STATUS_DESCRIPTION);
+    l->metadata = db_col_json_object(res, row, COL_METADATA);
+    l->created_us = db_col_i64(res, row, COL_CREATED, 0);
+    l->updated_us = db_col_i64(res, row, COL_UPDATED, 0);
+    l->deleted_us = db_col_i64(res, row, COL_DELETED, -1);
 }
 
 static db_status ledger_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
                                  ledger *out, bool *found)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
-
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0) {
-        *found = true;
-        if (out)
-            ledger_from_row(res, 0, out);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, nparams, params, ledger_from_row, out, found);
 }
 
 db_status store_ledger_insert(db_conn *c, const ledger *in, ledger *out)
 {
-    store_time_text created = store_time(in->created_us);
+    db_param_text created = db_param_time(in->created_us);
     char *metadata = xstrdup(json_dump(in->metadata));
-    const char *params[7] = {in->id,          in->organization_id,   in->name, in->status_code,
-                             in->status_description, metadata, created.s};
+    const char *params[7] = {
+        in->id, in->organization_id, in->name, in->status_code, in->status_description, metadata, created.s};
     bool found = false;
     db_status st = ledger_exec_one(c, ledger_insert_sql, 7, params, out, &found);
 
@@ -139,44 +123,30 @@ db_status store_ledger_insert(db_conn *c, const ledger *in, ledger *out)
     return st;
 }
 
-db_status store_ledger_get(db_conn *c, const char *org_id, const char *id, store_lock lock, ledger *out,
+db_status store_ledger_get(db_conn *c, const char *org_id, const char *id, db_lock lock, ledger *out,
                            bool *found)
 {
     const char *params[2] = {org_id, id};
-    const char *sql = NULL;
+    const char *sql = db_lock_pick(lock, ledger_get_sql, ledger_get_key_share_sql, ledger_get_update_sql);
 
-    switch (lock) {
-    case STORE_LOCK_NONE:
-        sql = ledger_get_sql;
-        break;
-    case STORE_LOCK_KEY_SHARE:
-        sql = ledger_get_key_share_sql;
-        break;
-    case STORE_LOCK_UPDATE:
-        sql = ledger_get_update_sql;
-        break;
-    }
-    if (!sql)
-        return DB_ERROR;
     return ledger_exec_one(c, sql, 2, params, out, found);
 }
 
 db_status store_ledger_update(db_conn *c, const ledger *in, ledger *out, bool *found)
 {
-    store_time_text updated = store_time(in->updated_us);
+    db_param_text updated = db_param_time(in->updated_us);
     char *metadata = xstrdup(json_dump(in->metadata));
-    const char *params[6] = {in->id, in->name, in->status_code, in->status_description, metadata,
-                             updated.s};
+    const char *params[6] = {in->id, in->name, in->status_code, in->status_description, metadata, updated.s};
     db_status st = ledger_exec_one(c, ledger_update_sql, 6, params, out, found);
 
     free(metadata);
     return st;
 }
 
-db_status store_ledger_soft_delete(db_conn *c, const char *org_id, const char *id, int64_t at_us,
-                                   ledger *out, bool *found)
+db_status store_ledger_soft_delete(db_conn *c, const char *org_id, const char *id, int64_t at_us, ledger *out,
+                                   bool *found)
 {
-    store_time_text at = store_time(at_us);
+    db_param_text at = db_param_time(at_us);
     const char *params[3] = {org_id, id, at.s};
     return ledger_exec_one(c, ledger_soft_delete_sql, 3, params, out, found);
 }
@@ -184,56 +154,27 @@ db_status store_ledger_soft_delete(db_conn *c, const char *org_id, const char *i
 db_status store_ledger_any_live(db_conn *c, const char *org_id, bool *result)
 {
     const char *params[1] = {org_id};
-    PGresult *res = NULL;
-    db_status st = db_exec(c, ledger_any_live_sql, 1, params, &res);
-
-    *result = false;
-    if (st != DB_OK)
-        return st;
-    *result = PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    return DB_OK;
+    return db_exec_bool(c, ledger_any_live_sql, 1, params, result);
 }
 
 db_status store_ledger_list(db_conn *c, const char *org_id, const page_params *p, const ledger_filter *f,
                             ledger **items, size_t *n)
 {
-    store_time_text from = store_time(p->from_us);
-    store_time_text to = store_time(p->to_us);
-    store_int_text limit = store_int(p->limit);
-    store_int_text offset = store_int((p->page - 1) * (int64_t)p->limit);
-    char *meta = store_metadata_filter(p);
-    const char *params[8] = {
-        org_id, p->has_range ? from.s : NULL, p->has_range ? to.s : NULL, meta, f->name, f->status,
-        limit.s, offset.s,
-    };
-    PGresult *res = NULL;
-    db_status st = db_exec(c, p->desc ? ledger_list_desc_sql : ledger_list_asc_sql, 8, params, &res);
+    db_page_window w;
+    void *rows = NULL;
+    db_status st = DB_OK;
 
-    *items = NULL;
-    *n = 0;
-    free(meta);
-    if (st != DB_OK)
-        return st;
-    int rows = PQntuples(res);
-    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(ledger));
-    for (int i = 0; i < rows; i++)
-        ledger_from_row(res, i, &(*items)[i]);
-    *n = (size_t)rows;
-    PQclear(res);
-    return DB_OK;
+    db_page_window_init(&w, p);
+    const char *params[8] = {org_id, w.from_p, w.to_p, w.metadata, f->name, f->status, w.limit.s, w.offset.s};
+    st = db_exec_rows(c, p->desc ? ledger_list_desc_sql : ledger_list_asc_sql, 8, params, ledger_from_row,
+                      sizeof(ledger), &rows, n);
+    db_page_window_clear(&w);
+    *items = rows;
+    return st;
 }
 
 db_status store_ledger_count(db_conn *c, const char *org_id, int64_t *n)
 {
     const char *params[1] = {org_id};
-    PGresult *res = NULL;
-    db_status st = db_exec(c, ledger_count_sql, 1, params, &res);
-
-    *n = 0;
-    if (st != DB_OK)
-        return st;
-    *n = store_i64(res, 0, 0, 0);
-    PQclear(res);
-    return DB_OK;
+    return db_exec_count(c, ledger_count_sql, 1, params, n);
 }

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "db/db_row.h"
 #include "pagination/pagination.h"
-#include "store.h"
 #include "uuid/uuid.h"
 
 /* One ledger row. Strings and JSON objects are owned by the struct (ledger_clear). */
@@ -37,7 +37,7 @@ typedef struct ledger_filter {
 db_status store_ledger_insert(db_conn *c, const ledger *in, ledger *out) MUSTCHECK;
 
 /* Live ledger `id` of organization `org_id`, locked as asked. out may be NULL (existence only). */
-db_status store_ledger_get(db_conn *c, const char *org_id, const char *id, store_lock lock, ledger *out,
+db_status store_ledger_get(db_conn *c, const char *org_id, const char *id, db_lock lock, ledger *out,
                            bool *found) MUSTCHECK;
 
 /* Write name, status, metadata and updated_at of in->id and read the row back. DB_CONFLICT as for
@@ -45,8 +45,8 @@ db_status store_ledger_get(db_conn *c, const char *org_id, const char *id, store
 db_status store_ledger_update(db_conn *c, const ledger *in, ledger *out, bool *found) MUSTCHECK;
 
 /* Set deleted_at of the live ledger and read the deleted row back (deleted_us set). */
-db_status store_ledger_soft_delete(db_conn *c, const char *org_id, const char *id, int64_t at_us,
-                                   ledger *out, bool *found) MUSTCHECK;
+db_status store_ledger_soft_delete(db_conn *c, const char *org_id, const char *id, int64_t at_us, ledger *out,
+                                   bool *found) MUSTCHECK;
 
 /* *result = the organization has at least one live ledger. */
 db_status store_ledger_any_live(db_conn *c, const char *org_id, bool *result) MUSTCHECK;

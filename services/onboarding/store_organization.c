@@ -9,22 +9,12 @@
 #include "json/json.h"
 #include "util/mem.h"
 
-#define FOLD_FROM "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
-#define FOLD_TO "'abcdefghijklmnopqrstuvwxyz'"
-/* ASCII-only case fold (api.md "Consistency": A-Z equal a-z, everything else by code point). */
-#define FOLD(x) "translate(" x ", " FOLD_FROM ", " FOLD_TO ")"
-/* Every metadata.<key>=<value> filter (a JSON object of strings, "{}" for none) names a key whose stored
- * value is a string equal to the filter value: numbers and booleans never match. */
-#define META_MATCH(p)                                                                                \
-    "NOT EXISTS (SELECT 1 FROM json_each_text(" p "::json) AS f(k, v) WHERE "                        \
-    "json_typeof(metadata -> f.k) IS DISTINCT FROM 'string' OR (metadata ->> f.k) IS DISTINCT FROM f.v)"
-
-#define ORG_COLUMNS                                                                                  \
-    "id::text, parent_organization_id::text, legal_name, doing_business_as, legal_document, "        \
-    "address::text, status_code, status_description, metadata::text, "                               \
-    "(extract(epoch FROM created_at) * 1000000)::bigint, "                                           \
-    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                           \
-    "(extract(epoch FROM deleted_at) * 1000000)::bigint"
+/* clang-format off */
+#define ORG_COLUMNS                                                                                          \
+    "id::text, parent_organization_id::text, legal_name, doing_business_as, legal_document, "                \
+    "address::text, status_code, status_description, metadata::text, "                                       \
+    DB_SQL_EPOCH_US("created_at") ", " DB_SQL_EPOCH_US("updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
+/* clang-format on */
 
 enum {
     COL_ID,
@@ -63,9 +53,8 @@ static const char org_update_sql[] =
     "metadata = $8::json, updated_at = $9::timestamptz "
     "WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " ORG_COLUMNS;
 
-static const char org_soft_delete_sql[] =
-    "UPDATE organizations SET deleted_at = $2::timestamptz "
-    "WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " ORG_COLUMNS;
+static const char org_soft_delete_sql[] = "UPDATE organizations SET deleted_at = $2::timestamptz "
+                                          "WHERE id = $1::uuid AND deleted_at IS NULL RETURNING " ORG_COLUMNS;
 
 /* Two-key advisory lock space: never collides with the single-key locks of migrations or the relay. */
 static const char org_lock_tree_sql[] =
@@ -79,16 +68,19 @@ static const char org_descendant_sql[] =
     "  WHERE o.deleted_at IS NULL"
     ") SELECT EXISTS (SELECT 1 FROM tree WHERE id = $2::uuid)";
 
-#define ORG_LIST_SQL(dir)                                                                            \
-    "SELECT " ORG_COLUMNS " FROM organizations WHERE deleted_at IS NULL"                             \
-    " AND ($1::timestamptz IS NULL OR created_at >= $1::timestamptz)"                                \
-    " AND ($2::timestamptz IS NULL OR created_at <= $2::timestamptz)"                                \
-    " AND " META_MATCH("$3")                                                                     \
-    " AND ($4::text IS NULL OR starts_with(" FOLD("legal_name") ", " FOLD("$4::text") "))"           \
-    " AND ($5::text IS NULL OR starts_with(" FOLD("doing_business_as") ", " FOLD("$5::text") "))"    \
-    " AND ($6::text IS NULL OR legal_document = $6::text)"                                           \
-    " AND ($7::text IS NULL OR " FOLD("status_code") " = " FOLD("$7::text") ")"                      \
+/* clang-format off */
+#define ORG_LIST_SQL(dir)                                                                                    \
+    "SELECT " ORG_COLUMNS " FROM organizations WHERE deleted_at IS NULL"                                     \
+    " AND ($1::timestamptz IS NULL OR created_at >= $1::timestamptz)"                                        \
+    " AND ($2::timestamptz IS NULL OR created_at <= $2::timestamptz)"                                        \
+    " AND " DB_SQL_JSON_MATCHES("metadata", "$3")                                                            \
+    " AND ($4::text IS NULL OR starts_with(" DB_SQL_FOLD("legal_name") ", " DB_SQL_FOLD("$4::text") "))"     \
+    " AND ($5::text IS NULL OR starts_with(" DB_SQL_FOLD("doing_business_as") ", "                           \
+    DB_SQL_FOLD("$5::text") "))"                                                                             \
+    " AND ($6::text IS NULL OR legal_document = $6::text)"                                                   \
+    " AND ($7::text IS NULL OR " DB_SQL_FOLD("status_code") " = " DB_SQL_FOLD("$7::text") ")"                \
     " ORDER BY created_at " dir ", id " dir " LIMIT $8::bigint OFFSET $9::bigint"
+/* clang-format on */
 static const char org_list_asc_sql[] = ORG_LIST_SQL("ASC");
 static const char org_list_desc_sql[] = ORG_LIST_SQL("DESC");
 
@@ -117,51 +109,49 @@ void organization_list_free(organization *items, size_t n)
     free(items);
 }
 
-static void org_from_row(const PGresult *res, int row, organization *o)
+/* db_row_fn of ORG_COLUMNS into an organization. */
+static void org_from_row(const PGresult *res, int row, void *out)
 {
+    organization *o = out;
+
     organization_clear(o);
-    store_text_into(res, row, COL_ID, o->id, sizeof(o->id));
-    o->parent_id = store_text(res, row, COL_PARENT);
-    o->legal_name = store_text(res, row, COL_LEGAL_NAME);
-    o->doing_business_as = store_text(res, row, COL_DBA);
-    o->legal_document = store_text(res, row, COL_LEGAL_DOCUMENT);
-    o->address = store_json(res, row, COL_ADDRESS);
-    o->status_code = store_text(res, row, COL_STATUS_CODE);
-    o->status_description = store_text(res, row, COL_STATUS_DESCRIPTION);
-    o->metadata = store_json(res, row, COL_METADATA);
-    o->created_us = store_i64(res, row, COL_CREATED, 0);
-    o->updated_us = store_i64(res, row, COL_UPDATED, 0);
-    o->deleted_us = store_i64(res, row, COL_DELETED, -1);
+    db_col_text_into(res, row, COL_ID, o->id, sizeof(o->id));
+    o->parent_id = db_col_text(res, row, COL_PARENT);
+    o->legal_name = db_col_text(res, row, COL_LEGAL_NAME);
+    o->doing_business_as = db_col_text(res, row, COL_DBA);
+    o->legal_document = db_col_text(res, row, COL_LEGAL_DOCUMENT);
+    o->address = db_col_json_object(res, row, COL_ADDRESS);
+    o->status_code = db_col_text(res, row, COL_STATUS_CODE);
+    o->status_description = db_col_text(res, row, COL_STATUS_DESCRIPTION);
+    o->metadata = db_col_json_object(res, row, COL_METADATA);
+    o->created_us = db_col_i64(res, row, COL_CREATED, 0);
+    o->updated_us = db_col_i64(res, row, COL_UPDATED, 0);
+    o->deleted_us = db_col_i64(res, row, COL_DELETED, -1);
 }
 
 /* Runs a statement returning at most one organization row; *found tells whether it did. */
 static db_status org_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
                               organization *out, bool *found)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
-
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0) {
-        *found = true;
-        if (out)
-            org_from_row(res, 0, out);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, nparams, params, org_from_row, out, found);
 }
 
 db_status store_organization_insert(db_conn *c, const organization *in, organization *out)
 {
-    store_time_text created = store_time(in->created_us);
+    db_param_text created = db_param_time(in->created_us);
     char *addr = xstrdup(json_dump(in->address));
     char *metadata = xstrdup(json_dump(in->metadata));
     const char *params[10] = {
-        in->id,          in->parent_id,   in->legal_name,         in->doing_business_as,
-        in->legal_document, addr,         in->status_code,        in->status_description,
-        metadata,        created.s,
+        in->id,
+        in->parent_id,
+        in->legal_name,
+        in->doing_business_as,
+        in->legal_document,
+        addr,
+        in->status_code,
+        in->status_description,
+        metadata,
+        created.s,
     };
     bool found = false;
     db_status st = org_exec_one(c, org_insert_sql, 10, params, out, &found);
@@ -173,46 +163,29 @@ db_status store_organization_insert(db_conn *c, const organization *in, organiza
     return st;
 }
 
-db_status store_organization_get(db_conn *c, const char *id, store_lock lock, organization *out,
-                                 bool *found)
+db_status store_organization_get(db_conn *c, const char *id, db_lock lock, organization *out, bool *found)
 {
     const char *params[1] = {id};
     const char *sql = NULL;
 
-    switch (lock) {
-    case STORE_LOCK_NONE:
-        sql = out ? org_get_sql : org_exists_sql;
-        break;
-    case STORE_LOCK_KEY_SHARE:
-        sql = out ? org_get_key_share_sql : org_exists_key_share_sql;
-        break;
-    case STORE_LOCK_UPDATE:
-        sql = out ? org_get_update_sql : org_exists_update_sql;
-        break;
+    /* An existence check reads no columns: the same lock over a cheaper select list. */
+    if (!out) {
+        sql = db_lock_pick(lock, org_exists_sql, org_exists_key_share_sql, org_exists_update_sql);
+        return db_exec_exists(c, sql, 1, params, found);
     }
-    if (!sql)
-        return DB_ERROR;
-    if (out)
-        return org_exec_one(c, sql, 1, params, out, found);
-
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, 1, params, &res);
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    *found = PQntuples(res) > 0;
-    PQclear(res);
-    return DB_OK;
+    sql = db_lock_pick(lock, org_get_sql, org_get_key_share_sql, org_get_update_sql);
+    return org_exec_one(c, sql, 1, params, out, found);
 }
 
 db_status store_organization_update(db_conn *c, const organization *in, organization *out, bool *found)
 {
-    store_time_text updated = store_time(in->updated_us);
+    db_param_text updated = db_param_time(in->updated_us);
     char *addr = xstrdup(json_dump(in->address));
     char *metadata = xstrdup(json_dump(in->metadata));
     const char *params[9] = {
-        in->id,          in->parent_id,          in->legal_name, in->doing_business_as, addr,
-        in->status_code, in->status_description, metadata,       updated.s,
+        in->id,    in->parent_id,   in->legal_name,         in->doing_business_as,
+        addr,      in->status_code, in->status_description, metadata,
+        updated.s,
     };
     db_status st = org_exec_one(c, org_update_sql, 9, params, out, found);
 
@@ -224,7 +197,7 @@ db_status store_organization_update(db_conn *c, const organization *in, organiza
 db_status store_organization_soft_delete(db_conn *c, const char *id, int64_t at_us, organization *out,
                                          bool *found)
 {
-    store_time_text at = store_time(at_us);
+    db_param_text at = db_param_time(at_us);
     const char *params[2] = {id, at.s};
     return org_exec_one(c, org_soft_delete_sql, 2, params, out, found);
 }
@@ -238,62 +211,29 @@ db_status store_organization_is_self_or_descendant(db_conn *c, const char *id, c
                                                    bool *result)
 {
     const char *params[2] = {id, candidate};
-    PGresult *res = NULL;
-    db_status st = db_exec(c, org_descendant_sql, 2, params, &res);
-
-    *result = false;
-    if (st != DB_OK)
-        return st;
-    *result = PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    return DB_OK;
+    return db_exec_bool(c, org_descendant_sql, 2, params, result);
 }
 
 db_status store_organization_list(db_conn *c, const page_params *p, const organization_filter *f,
                                   organization **items, size_t *n)
 {
-    store_time_text from = store_time(p->from_us);
-    store_time_text to = store_time(p->to_us);
-    store_int_text limit = store_int(p->limit);
-    store_int_text offset = store_int((p->page - 1) * (int64_t)p->limit);
-    char *meta = store_metadata_filter(p);
-    const char *params[9] = {
-        p->has_range ? from.s : NULL,
-        p->has_range ? to.s : NULL,
-        meta,
-        f->legal_name,
-        f->doing_business_as,
-        f->legal_document,
-        f->status,
-        limit.s,
-        offset.s,
-    };
-    PGresult *res = NULL;
-    db_status st = db_exec(c, p->desc ? org_list_desc_sql : org_list_asc_sql, 9, params, &res);
+    db_page_window w;
+    void *rows = NULL;
+    db_status st = DB_OK;
 
-    *items = NULL;
-    *n = 0;
-    free(meta);
-    if (st != DB_OK)
-        return st;
-    int rows = PQntuples(res);
-    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(organization));
-    for (int i = 0; i < rows; i++)
-        org_from_row(res, i, &(*items)[i]);
-    *n = (size_t)rows;
-    PQclear(res);
-    return DB_OK;
+    db_page_window_init(&w, p);
+    const char *params[9] = {
+        w.from_p,          w.to_p,    w.metadata, f->legal_name, f->doing_business_as,
+        f->legal_document, f->status, w.limit.s,  w.offset.s,
+    };
+    st = db_exec_rows(c, p->desc ? org_list_desc_sql : org_list_asc_sql, 9, params, org_from_row,
+                      sizeof(organization), &rows, n);
+    db_page_window_clear(&w);
+    *items = rows;
+    return st;
 }
 
 db_status store_organization_count(db_conn *c, int64_t *n)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, org_count_sql, 0, NULL, &res);
-
-    *n = 0;
-    if (st != DB_OK)
-        return st;
-    *n = store_i64(res, 0, 0, 0);
-    PQclear(res);
-    return DB_OK;
+    return db_exec_count(c, org_count_sql, 0, NULL, n);
 }

@@ -8,24 +8,24 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "db/db_row.h"
 #include "pagination/pagination.h"
-#include "store.h"
 #include "uuid/uuid.h"
 
 /* One organization row. Strings and JSON objects are owned by the struct (organization_clear). */
 typedef struct organization {
     char id[UUID_STR_LEN + 1];
-    char *parent_id;          /* NULL = null */
+    char *parent_id; /* NULL = null */
     char *legal_name;
-    char *doing_business_as;  /* NULL = null */
+    char *doing_business_as; /* NULL = null */
     char *legal_document;
-    json_object *address;     /* normalised address object (onb_address_normalize) */
+    json_object *address; /* normalised address object (onb_address_normalize) */
     char *status_code;
     char *status_description; /* NULL = null */
     json_object *metadata;    /* flat object */
     int64_t created_us;
     int64_t updated_us;
-    int64_t deleted_us;       /* -1 = live */
+    int64_t deleted_us; /* -1 = live */
 } organization;
 
 void organization_clear(organization *o);
@@ -44,7 +44,7 @@ db_status store_organization_insert(db_conn *c, const organization *in, organiza
 
 /* Live organization by id, locked as asked. *found says whether it exists; *out is filled only then
  * (out may be NULL for an existence check). */
-db_status store_organization_get(db_conn *c, const char *id, store_lock lock, organization *out,
+db_status store_organization_get(db_conn *c, const char *id, db_lock lock, organization *out,
                                  bool *found) MUSTCHECK;
 
 /* Write every mutable member of `in` (parent, names, address, status, metadata, updated_at) to the

@@ -10,10 +10,12 @@
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
+#include "pf_resource.h"
 #include "pf_remote.h"
 #include "pf_rules.h"
 #include "pf_scope.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_asset.h"
 #include "store_portfolio.h"
 #include "store_segment.h"
@@ -72,12 +74,6 @@ static const json_schema *account_create_choose(json_object *body)
     return &account_create_schema;
 }
 
-static const json_schema *account_patch_choose(json_object *body)
-{
-    (void)body;
-    return &account_patch_schema;
-}
-
 json_object *pf_account_to_json(const pf_account *a)
 {
     json_object *obj = json_object_new_object();
@@ -87,14 +83,44 @@ json_object *pf_account_to_json(const pf_account *a)
     json_object_object_add(obj, "name", json_object_new_string(a->name ? a->name : ""));
     json_object_object_add(obj, "alias", json_object_new_string(a->alias ? a->alias : ""));
     json_object_object_add(obj, "type", json_object_new_string(a->type ? a->type : ""));
-    json_object_object_add(obj, "parentAccountId", pf_json_text(a->parent_account_id));
-    json_object_object_add(obj, "portfolioId", pf_json_text(a->portfolio_id));
-    json_object_object_add(obj, "segmentId", pf_json_text(a->segment_id));
-    json_object_object_add(obj, "entityId", pf_json_text(a->entity_id));
+    json_object_object_add(obj, "parentAccountId", service_json_text(a->parent_account_id));
+    json_object_object_add(obj, "portfolioId", service_json_text(a->portfolio_id));
+    json_object_object_add(obj, "segmentId", service_json_text(a->segment_id));
+    json_object_object_add(obj, "entityId", service_json_text(a->entity_id));
     json_object_object_add(obj, "blocked", json_object_new_boolean(a->blocked));
     pf_json_add_tail(obj, &a->b);
     return obj;
 }
+
+/* ---- the descriptor of the generic handlers ---------------------------------------------------- */
+
+static db_status account_get_row(db_conn *c, const pf_scope *s, const char *id, void *row, bool *found)
+{
+    return pf_store_account_get(c, s->org, s->ledger, id, DB_LOCK_NONE, row, found);
+}
+
+static json_object *account_row_json(const void *row)
+{
+    return pf_account_to_json(row);
+}
+
+static void account_row_clear(void *row)
+{
+    pf_account_clear(row);
+}
+
+/* The list is not generic (its filters need format checks before the database): no .list. */
+static const pf_resource account_resource = {
+    .entity = ACCOUNT_ENTITY,
+    .id_param = "account_id",
+    .list_filters = account_list_filters,
+    .patch_schema = &account_patch_schema,
+    .row_size = sizeof(pf_account),
+    .get = account_get_row,
+    .count = pf_store_account_count,
+    .to_json = account_row_json,
+    .clear = account_row_clear,
+};
 
 /* Lowercase copy of a body UUID member (the schema checked its form), or NULL when absent/null. */
 static char *account_body_uuid(json_object *body, const char *key)
@@ -109,57 +135,51 @@ static char *account_body_uuid(json_object *body, const char *key)
 
 /* ---- writes ------------------------------------------------------------------------------------ */
 
+/* State of one write transaction (pf_write first: see pf_resource.h). */
 typedef struct account_write {
-    pf_scope scope;
-    const char *id;         /* PATCH / DELETE target (lowercase) */
-    const char *request_id; /* for the balance close call */
-    json_object *body;      /* PATCH body */
-    int64_t now_us;
+    pf_write w;
     pf_account in;     /* create: the new row (entity_id may be filled from the portfolio) */
     bool entity_given; /* create: entityId was sent */
-    pf_outcome outcome;
     pf_account out;
-    json_object *json;
 } account_write;
 
-static void account_write_reset(account_write *w)
+static void account_write_reset(account_write *aw)
 {
-    w->outcome = PF_OK;
-    pf_account_clear(&w->out);
-    json_object_put(w->json);
-    w->json = NULL;
+    pf_write_reset(&aw->w);
+    pf_account_clear(&aw->out);
 }
 
-static void account_write_clear(account_write *w)
+static void account_write_clear(account_write *aw)
 {
-    account_write_reset(w);
-    pf_account_clear(&w->in);
+    account_write_reset(aw);
+    pf_account_clear(&aw->in);
 }
 
 /* Create rules 2-4 of api.md: portfolio (0035, entityId copy), segment (0036), parent (0029/0030),
  * each referenced row locked FOR KEY SHARE. */
-static db_status account_create_refs(db_conn *c, account_write *w)
+static db_status account_create_refs(db_conn *c, account_write *aw)
 {
+    pf_write *w = &aw->w;
     pf_portfolio pf = {0};
     pf_account parent = {0};
     bool found = false;
     db_status st = DB_OK;
 
-    if (w->in.portfolio_id) {
-        if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->in.portfolio_id,
-                                         PF_LOCK_KEY_SHARE, &pf, &found)) != DB_OK)
+    if (aw->in.portfolio_id) {
+        if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, aw->in.portfolio_id,
+                                         DB_LOCK_KEY_SHARE, &pf, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
             w->outcome = PF_PORTFOLIO_MISSING;
             goto cleanup;
         }
-        if (!w->entity_given && pf.entity_id) {
-            free(w->in.entity_id);
-            w->in.entity_id = xstrdup(pf.entity_id);
+        if (!aw->entity_given && pf.entity_id) {
+            free(aw->in.entity_id);
+            aw->in.entity_id = xstrdup(pf.entity_id);
         }
     }
-    if (w->in.segment_id) {
-        if ((st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, w->in.segment_id, PF_LOCK_KEY_SHARE,
+    if (aw->in.segment_id) {
+        if ((st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, aw->in.segment_id, DB_LOCK_KEY_SHARE,
                                        NULL, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
@@ -167,16 +187,16 @@ static db_status account_create_refs(db_conn *c, account_write *w)
             goto cleanup;
         }
     }
-    if (w->in.parent_account_id) {
-        if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->in.parent_account_id,
-                                       PF_LOCK_KEY_SHARE, &parent, &found)) != DB_OK)
+    if (aw->in.parent_account_id) {
+        if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, aw->in.parent_account_id,
+                                       DB_LOCK_KEY_SHARE, &parent, &found)) != DB_OK)
             goto cleanup;
-        if (!found || (w->in.portfolio_id &&
-                       (!parent.portfolio_id || strcmp(parent.portfolio_id, w->in.portfolio_id) != 0))) {
+        if (!found || (aw->in.portfolio_id &&
+                       (!parent.portfolio_id || strcmp(parent.portfolio_id, aw->in.portfolio_id) != 0))) {
             w->outcome = PF_PARENT_INVALID;
             goto cleanup;
         }
-        if (strcmp(parent.asset_code ? parent.asset_code : "", w->in.asset_code) != 0) {
+        if (strcmp(parent.asset_code ? parent.asset_code : "", aw->in.asset_code) != 0) {
             w->outcome = PF_PARENT_ASSET_MISMATCH;
             goto cleanup;
         }
@@ -189,14 +209,15 @@ cleanup:
 
 static db_status account_create_tx(db_conn *c, void *arg)
 {
-    account_write *w = arg;
+    account_write *aw = arg;
+    pf_write *w = &aw->w;
     bool ok = false;
     db_status st = DB_OK;
 
-    account_write_reset(w);
-    if (!w->entity_given) { /* a previous attempt may have copied it from the portfolio */
-        free(w->in.entity_id);
-        w->in.entity_id = NULL;
+    account_write_reset(aw);
+    if (!aw->entity_given) { /* a previous attempt may have copied it from the portfolio */
+        free(aw->in.entity_id);
+        aw->in.entity_id = NULL;
     }
     if ((st = pf_scope_lock(c, &w->scope, &ok)) != DB_OK)
         return st;
@@ -204,30 +225,31 @@ static db_status account_create_tx(db_conn *c, void *arg)
         w->outcome = PF_LEDGER_GONE;
         return DB_OK;
     }
-    if ((st = pf_store_asset_lock_code(c, w->scope.org, w->scope.ledger, w->in.asset_code, &ok)) != DB_OK)
+    if ((st = pf_store_asset_lock_code(c, w->scope.org, w->scope.ledger, aw->in.asset_code, &ok)) != DB_OK)
         return st;
     if (!ok) {
         w->outcome = PF_ASSET_CODE_MISSING;
         return DB_OK;
     }
-    if ((st = account_create_refs(c, w)) != DB_OK || w->outcome != PF_OK)
+    if ((st = account_create_refs(c, aw)) != DB_OK || w->outcome != PF_OK)
         return st;
-    if ((st = pf_store_account_insert(c, &w->in, &w->out)) != DB_OK) {
+    if ((st = pf_store_account_insert(c, &aw->in, &aw->out)) != DB_OK) {
         if (st == DB_CONFLICT)
             w->outcome = PF_ALIAS_TAKEN;
         else if (st != DB_RETRY && st != DB_UNAVAILABLE)
             w->outcome = PF_CREATION_FAILED;
         return st;
     }
-    w->json = pf_account_to_json(&w->out);
-    return pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, w->out.b.id,
-                         w->out.b.created_us, w->json);
+    w->json = pf_account_to_json(&aw->out);
+    return pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                         aw->out.b.created_us, w->json);
 }
 
 /* PATCH of a nullable UUID reference: KEEP, SET_NULL or SET to a live row (else `missing`). */
-static db_status account_patch_ref(db_conn *c, account_write *w, const char *key, const char *cur,
+static db_status account_patch_ref(db_conn *c, account_write *aw, const char *key, const char *cur,
                                    pf_outcome missing, char **out)
 {
+    pf_write *w = &aw->w;
     const char *sent = NULL;
     char norm[UUID_STR_LEN + 1];
     bool found = false;
@@ -246,9 +268,9 @@ static db_status account_patch_ref(db_conn *c, account_write *w, const char *key
     if (uuid_normalize(sent, norm) < 0)
         return DB_ERROR; /* the schema checked it */
     if (missing == PF_PORTFOLIO_MISSING)
-        st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, norm, PF_LOCK_KEY_SHARE, NULL, &found);
+        st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, norm, DB_LOCK_KEY_SHARE, NULL, &found);
     else
-        st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, norm, PF_LOCK_KEY_SHARE, NULL, &found);
+        st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, norm, DB_LOCK_KEY_SHARE, NULL, &found);
     if (st != DB_OK)
         return st;
     if (!found)
@@ -260,16 +282,16 @@ static db_status account_patch_ref(db_conn *c, account_write *w, const char *key
 
 static db_status account_patch_tx(db_conn *c, void *arg)
 {
-    account_write *w = arg;
+    account_write *aw = arg;
+    pf_write *w = &aw->w;
     pf_account cur = {0};
     pf_account next = {0};
-    pf_status status = {0};
     json_object *blocked = NULL;
     bool found = false;
     db_status st = DB_OK;
 
-    account_write_reset(w);
-    if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur, &found)) !=
+    account_write_reset(aw);
+    if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &cur, &found)) !=
         DB_OK)
         goto cleanup;
     if (!found) {
@@ -280,14 +302,12 @@ static db_status account_patch_tx(db_conn *c, void *arg)
         w->outcome = PF_EXTERNAL_IMMUTABLE;
         goto cleanup;
     }
-    next.b = cur.b;
-    next.b.status_code = next.b.status_description = NULL;
-    next.b.metadata = NULL;
-    if ((st = account_patch_ref(c, w, "portfolioId", cur.portfolio_id, PF_PORTFOLIO_MISSING,
+    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
+    if ((st = account_patch_ref(c, aw, "portfolioId", cur.portfolio_id, PF_PORTFOLIO_MISSING,
                                 &next.portfolio_id)) != DB_OK ||
         w->outcome != PF_OK)
         goto cleanup;
-    if ((st = account_patch_ref(c, w, "segmentId", cur.segment_id, PF_SEGMENT_MISSING, &next.segment_id)) !=
+    if ((st = account_patch_ref(c, aw, "segmentId", cur.segment_id, PF_SEGMENT_MISSING, &next.segment_id)) !=
             DB_OK ||
         w->outcome != PF_OK)
         goto cleanup;
@@ -295,24 +315,16 @@ static db_status account_patch_tx(db_conn *c, void *arg)
     next.entity_id = pf_patch_text_apply(w->body, "entityId", true, cur.entity_id);
     blocked = json_get(w->body, "blocked");
     next.blocked = blocked ? json_object_get_boolean(blocked) : cur.blocked;
-    pf_status_for_patch(json_get(w->body, "status"), cur.b.status_code, cur.b.status_description, &status);
-    next.b.status_code = status.code;
-    next.b.status_description = status.description;
-    status.code = status.description = NULL;
-    next.b.metadata =
-        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
-    next.b.updated_us = w->now_us;
-    if ((st = pf_store_account_update(c, &next, &w->out, &found)) != DB_OK)
+    if ((st = pf_store_account_update(c, &next, &aw->out, &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         st = DB_ERROR; /* locked above: cannot vanish */
         goto cleanup;
     }
-    w->json = pf_account_to_json(&w->out);
-    st = pf_event_emit(c, "account", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, w->out.b.id,
-                       w->out.b.updated_us, w->json);
+    w->json = pf_account_to_json(&aw->out);
+    st = pf_event_emit(c, "account", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                       aw->out.b.updated_us, w->json);
 cleanup:
-    pf_status_clear(&status);
     pf_account_clear(&cur);
     pf_account_clear(&next);
     return st;
@@ -323,19 +335,20 @@ cleanup:
  * The close is idempotent there, so a retried attempt may call it again. */
 static db_status account_delete_tx(db_conn *c, void *arg)
 {
-    account_write *w = arg;
+    account_write *aw = arg;
+    pf_write *w = &aw->w;
     bool found = false;
     db_status st = DB_OK;
 
-    account_write_reset(w);
-    if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &w->out,
+    account_write_reset(aw);
+    if ((st = pf_store_account_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &aw->out,
                                    &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         return DB_OK;
     }
-    if (pf_type_is_external(w->out.type)) {
+    if (pf_type_is_external(aw->out.type)) {
         w->outcome = PF_EXTERNAL_IMMUTABLE;
         return DB_OK;
     }
@@ -349,14 +362,14 @@ static db_status account_delete_tx(db_conn *c, void *arg)
         w->outcome = PF_UNAVAILABLE;
         return DB_OK;
     }
-    if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out,
+    if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &aw->out,
                                            &found)) != DB_OK)
         return st;
     if (!found)
         return DB_ERROR;
-    w->json = pf_account_to_json(&w->out);
-    return pf_event_emit(c, "account", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, w->out.b.id,
-                         w->out.b.deleted_us, w->json);
+    w->json = pf_account_to_json(&aw->out);
+    return pf_event_emit(c, "account", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                         aw->out.b.deleted_us, w->json);
 }
 
 /* ---- handlers ---------------------------------------------------------------------------------- */
@@ -364,52 +377,41 @@ static db_status account_delete_tx(db_conn *c, void *arg)
 void account_create(http_request *r)
 {
     json_object *body = NULL;
-    account_write w = {0};
-    pf_status status = {0};
+    account_write aw = {0};
     db_conn *c = NULL;
     const char *alias = NULL;
     json_object *blocked = NULL;
     db_status st = DB_OK;
 
-    if (pf_body_or_reply(r, account_create_choose, JSON_MODE_CREATE, &body) < 0)
+    if (service_body_choose_or_reply(r, account_create_choose, JSON_MODE_CREATE, &body) < 0)
         return;
     alias = json_get_text(body, "alias");
     if (alias && !pf_alias_valid(alias)) {
         http_reply_error(r, ERR_INVALID_ACCOUNT_ALIAS, "alias may only contain A-Z, a-z, 0-9, @, :, _ and -");
         goto cleanup;
     }
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
+    if (!(c = service_db_or_reply(r)) || pf_scope_or_reply(r, c, &aw.w.scope) < 0)
         goto cleanup;
 
-    uuid_v7_str(w.in.b.id);
-    memcpy(w.in.b.organization_id, w.scope.org, sizeof(w.scope.org));
-    memcpy(w.in.b.ledger_id, w.scope.ledger, sizeof(w.scope.ledger));
-    w.in.asset_code = xstrdup(json_get_text(body, "assetCode"));
-    w.in.type = pf_account_type_normalize(json_get_text(body, "type"));
-    w.in.name = pf_text_dup(body, "name");
-    if (!w.in.name)
-        w.in.name = pf_account_default_name(w.in.asset_code, w.in.type);
-    w.in.alias = xstrdup(alias ? alias : w.in.b.id);
-    w.in.parent_account_id = account_body_uuid(body, "parentAccountId");
-    w.in.portfolio_id = account_body_uuid(body, "portfolioId");
-    w.in.segment_id = account_body_uuid(body, "segmentId");
-    w.in.entity_id = pf_text_dup(body, "entityId");
-    w.entity_given = w.in.entity_id != NULL;
+    pf_base_init_create(&aw.in.b, &aw.w.scope, body, time_now_us());
+    aw.in.asset_code = xstrdup(json_get_text(body, "assetCode"));
+    aw.in.type = pf_account_type_normalize(json_get_text(body, "type"));
+    aw.in.name = pf_text_dup(body, "name");
+    if (!aw.in.name)
+        aw.in.name = pf_account_default_name(aw.in.asset_code, aw.in.type);
+    aw.in.alias = xstrdup(alias ? alias : aw.in.b.id);
+    aw.in.parent_account_id = account_body_uuid(body, "parentAccountId");
+    aw.in.portfolio_id = account_body_uuid(body, "portfolioId");
+    aw.in.segment_id = account_body_uuid(body, "segmentId");
+    aw.in.entity_id = pf_text_dup(body, "entityId");
+    aw.entity_given = aw.in.entity_id != NULL;
     blocked = json_get(body, "blocked");
-    w.in.blocked = blocked ? json_object_get_boolean(blocked) : false;
-    pf_status_for_create(json_get(body, "status"), &status);
-    w.in.b.status_code = status.code;
-    w.in.b.status_description = status.description;
-    status.code = status.description = NULL;
-    w.in.b.metadata = json_metadata_for_create(json_get(body, "metadata"));
-    w.in.b.created_us = w.in.b.updated_us = time_now_us();
-    w.in.b.deleted_us = -1;
+    aw.in.blocked = blocked ? json_object_get_boolean(blocked) : false;
 
-    st = db_tx(c, account_create_tx, &w);
-    pf_reply_write(r, w.outcome, st, ACCOUNT_ENTITY, 201, w.json);
+    st = db_tx(c, account_create_tx, &aw);
+    pf_reply_write(r, aw.w.outcome, st, ACCOUNT_ENTITY, 201, aw.w.json);
 cleanup:
-    pf_status_clear(&status);
-    account_write_clear(&w);
+    account_write_clear(&aw);
     json_object_put(body);
 }
 
@@ -427,7 +429,7 @@ static int account_filter_or_reply(http_request *r, const page_params *p, pf_acc
         if (!v)
             continue;
         if (uuid_normalize(v, uuids[i]) < 0) {
-            pf_reply_bad_filter(r, uuid_names[i], "must be a valid UUID");
+            service_reply_bad_filter(r, uuid_names[i], "must be a valid UUID");
             return -1;
         }
         *uuid_targets[i] = uuids[i];
@@ -435,7 +437,7 @@ static int account_filter_or_reply(http_request *r, const page_params *p, pf_acc
     f->blocked = NULL;
     if (page_filter_get(p, "blocked")) {
         if (pf_parse_bool_filter(page_filter_get(p, "blocked"), &blocked) < 0) {
-            pf_reply_bad_filter(r, "blocked", "must be true, false, 1 or 0");
+            service_reply_bad_filter(r, "blocked", "must be true, false, 1 or 0");
             return -1;
         }
         f->blocked = blocked ? "true" : "false";
@@ -460,43 +462,22 @@ void account_list(http_request *r)
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (pf_page_params_or_reply(r, account_list_filters, &p) < 0 ||
+    if (service_page_params_or_reply(r, PAGE_OFFSET, account_list_filters, &p) < 0 ||
         account_filter_or_reply(r, &p, &f, uuids) < 0)
         return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
+    if (!(c = service_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
         return;
     st = pf_store_account_list(c, s.org, s.ledger, &p, &f, &items, &n);
     if (st != DB_OK) {
         service_reply_db_error(r, st);
         return;
     }
-    json_object *arr = json_object_new_array_ext((int)n);
-    for (size_t i = 0; i < n; i++)
-        json_object_array_add(arr, pf_account_to_json(&items[i]));
-    pf_account_list_free(items, n);
-    http_reply_json(r, 200, pf_list_envelope(arr, &p));
+    pf_resource_reply_rows(r, &account_resource, &p, items, n);
 }
 
 void account_get(http_request *r)
 {
-    pf_scope s;
-    pf_account a = {0};
-    char id[UUID_STR_LEN + 1];
-    bool found = false;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    pf_path_id(r, "account_id", id);
-    st = pf_store_account_get(c, s.org, s.ledger, id, PF_LOCK_NONE, &a, &found);
-    if (st != DB_OK)
-        service_reply_db_error(r, st);
-    else if (!found)
-        pf_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ACCOUNT_ENTITY);
-    else
-        http_reply_json(r, 200, pf_account_to_json(&a));
-    pf_account_clear(&a);
+    pf_resource_get(r, &account_resource);
 }
 
 /* Alias lookups: exact, case-sensitive; no match -> 404 0085. */
@@ -508,13 +489,13 @@ static void account_lookup_alias(http_request *r, const char *alias)
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
+    if (!(c = service_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
         return;
     st = pf_store_account_get_by_alias(c, s.org, s.ledger, alias, &a, &found);
     if (st != DB_OK)
         service_reply_db_error(r, st);
     else if (!found)
-        pf_reply_not_found(r, ERR_ACCOUNT_ALIAS_NOT_FOUND, ACCOUNT_ENTITY);
+        service_reply_not_found(r, ERR_ACCOUNT_ALIAS_NOT_FOUND, ACCOUNT_ENTITY);
     else
         http_reply_json(r, 200, pf_account_to_json(&a));
     pf_account_clear(&a);
@@ -535,57 +516,21 @@ void account_get_external(http_request *r)
 
 void account_patch(http_request *r)
 {
-    json_object *body = NULL;
-    account_write w = {0};
-    char id[UUID_STR_LEN + 1];
-    db_conn *c = NULL;
-    db_status st = DB_OK;
+    account_write aw = {0};
 
-    if (pf_body_or_reply(r, account_patch_choose, JSON_MODE_PATCH, &body) < 0)
-        return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
-        goto cleanup;
-    pf_path_id(r, "account_id", id);
-    w.id = id;
-    w.body = body;
-    w.now_us = time_now_us();
-    st = db_tx(c, account_patch_tx, &w);
-    pf_reply_write(r, w.outcome, st, ACCOUNT_ENTITY, 200, w.json);
-cleanup:
-    account_write_clear(&w);
-    json_object_put(body);
+    pf_resource_patch(r, &account_resource, &aw.w, account_patch_tx);
+    account_write_clear(&aw);
 }
 
 void account_delete(http_request *r)
 {
-    account_write w = {0};
-    char id[UUID_STR_LEN + 1];
-    db_conn *c = NULL;
-    db_status st = DB_OK;
+    account_write aw = {0};
 
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
-        return;
-    pf_path_id(r, "account_id", id);
-    w.id = id;
-    w.request_id = http_req_id(r);
-    w.now_us = time_now_us();
-    st = db_tx(c, account_delete_tx, &w);
-    pf_reply_write(r, w.outcome, st, ACCOUNT_ENTITY, 204, NULL);
-    account_write_clear(&w);
+    pf_resource_delete(r, &account_resource, &aw.w, account_delete_tx);
+    account_write_clear(&aw);
 }
 
 void account_count(http_request *r)
 {
-    pf_scope s;
-    int64_t n = 0;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    st = pf_store_account_count(c, s.org, s.ledger, &n);
-    if (st != DB_OK)
-        service_reply_db_error(r, st);
-    else
-        pf_reply_count(r, n);
+    pf_resource_count(r, &account_resource);
 }

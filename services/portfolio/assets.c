@@ -11,10 +11,12 @@
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
+#include "pf_resource.h"
 #include "pf_remote.h"
 #include "pf_rules.h"
 #include "pf_scope.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_account.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
@@ -41,18 +43,6 @@ static const json_schema asset_patch_schema = {asset_patch_fields, ARRAY_LEN(ass
 
 static const char *const asset_list_filters[] = {"status", NULL};
 
-static const json_schema *asset_create_choose(json_object *body)
-{
-    (void)body;
-    return &asset_create_schema;
-}
-
-static const json_schema *asset_patch_choose(json_object *body)
-{
-    (void)body;
-    return &asset_patch_schema;
-}
-
 json_object *pf_asset_to_json(const pf_asset *a)
 {
     json_object *obj = json_object_new_object();
@@ -65,67 +55,100 @@ json_object *pf_asset_to_json(const pf_asset *a)
     return obj;
 }
 
-/* ---- writes ------------------------------------------------------------------------------------ */
+/* ---- the descriptor of the generic handlers ---------------------------------------------------- */
 
-/* State of one write transaction; asset_write_reset runs at the start of each db_tx attempt. */
-typedef struct asset_write {
-    pf_scope scope;
-    const char *id;         /* PATCH / DELETE target (lowercase) */
-    const char *request_id; /* for the balance close calls */
-    json_object *body;      /* PATCH body */
-    int64_t now_us;
-    pf_asset in;       /* create: the new asset */
-    pf_account ext_in; /* create: its external account */
-    pf_outcome outcome;
-    pf_asset out;
-    json_object *json; /* response and event data */
-} asset_write;
-
-static void asset_write_reset(asset_write *w)
+static db_status asset_get_row(db_conn *c, const pf_scope *s, const char *id, void *row, bool *found)
 {
-    w->outcome = PF_OK;
-    pf_asset_clear(&w->out);
-    json_object_put(w->json);
-    w->json = NULL;
+    return pf_store_asset_get(c, s->org, s->ledger, id, DB_LOCK_NONE, row, found);
 }
 
-static void asset_write_clear(asset_write *w)
+static db_status asset_list_rows(db_conn *c, const pf_scope *s, const page_params *p, void **rows, size_t *n)
 {
-    asset_write_reset(w);
-    pf_asset_clear(&w->in);
-    pf_account_clear(&w->ext_in);
+    pf_asset *items = NULL;
+    db_status st = pf_store_asset_list(c, s->org, s->ledger, p, page_filter_get(p, "status"), &items, n);
+
+    *rows = items;
+    return st;
+}
+
+static json_object *asset_row_json(const void *row)
+{
+    return pf_asset_to_json(row);
+}
+
+static void asset_row_clear(void *row)
+{
+    pf_asset_clear(row);
+}
+
+static const pf_resource asset_resource = {
+    .entity = ASSET_ENTITY,
+    .id_param = "asset_id",
+    .list_filters = asset_list_filters,
+    .patch_schema = &asset_patch_schema,
+    .row_size = sizeof(pf_asset),
+    .get = asset_get_row,
+    .list = asset_list_rows,
+    .count = pf_store_asset_count,
+    .to_json = asset_row_json,
+    .clear = asset_row_clear,
+};
+
+/* ---- writes ------------------------------------------------------------------------------------ */
+
+/* State of one write transaction (pf_write first: see pf_resource.h); asset_write_reset runs at the
+ * start of each db_tx attempt. */
+typedef struct asset_write {
+    pf_write w;
+    pf_asset in;       /* create: the new asset */
+    pf_account ext_in; /* create: its external account */
+    pf_asset out;
+} asset_write;
+
+static void asset_write_reset(asset_write *aw)
+{
+    pf_write_reset(&aw->w);
+    pf_asset_clear(&aw->out);
+}
+
+static void asset_write_clear(asset_write *aw)
+{
+    asset_write_reset(aw);
+    pf_asset_clear(&aw->in);
+    pf_account_clear(&aw->ext_in);
 }
 
 static db_status asset_create_tx(db_conn *c, void *arg)
 {
-    asset_write *w = arg;
+    asset_write *aw = arg;
+    pf_write *w = &aw->w;
     pf_account ext = {0};
     json_object *ext_json = NULL;
     bool live = false;
     db_status st = DB_OK;
 
-    asset_write_reset(w);
+    asset_write_reset(aw);
     if ((st = pf_scope_lock(c, &w->scope, &live)) != DB_OK)
         goto cleanup;
     if (!live) {
         w->outcome = PF_LEDGER_GONE;
         goto cleanup;
     }
-    if ((st = pf_store_asset_insert(c, &w->in, &w->out)) != DB_OK) {
+    if ((st = pf_store_asset_insert(c, &aw->in, &aw->out)) != DB_OK) {
         if (st == DB_CONFLICT)
             w->outcome = PF_ASSET_DUPLICATE;
         goto cleanup;
     }
-    if ((st = pf_store_account_insert(c, &w->ext_in, &ext)) != DB_OK) {
+    if ((st = pf_store_account_insert(c, &aw->ext_in, &ext)) != DB_OK) {
         if (st != DB_RETRY && st != DB_UNAVAILABLE)
             w->outcome = PF_CREATION_FAILED;
         goto cleanup;
     }
-    w->json = pf_asset_to_json(&w->out);
+    w->json = pf_asset_to_json(&aw->out);
     ext_json = pf_account_to_json(&ext);
     /* events.md section 5: asset.created, then account.created of its external account. */
-    if ((st = pf_event_emit(c, "asset", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, w->out.b.id,
-                            w->out.b.created_us, w->json)) != DB_OK)
+    if ((st = pf_event_emit(c, "asset", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                            aw->out.b.created_us, w->json)) != DB_OK)
         goto cleanup;
     st = pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, ext.b.id,
                        ext.b.created_us, ext_json);
@@ -137,34 +160,24 @@ cleanup:
 
 static db_status asset_patch_tx(db_conn *c, void *arg)
 {
-    asset_write *w = arg;
+    asset_write *aw = arg;
+    pf_write *w = &aw->w;
     pf_asset cur = {0};
     pf_asset next = {0};
-    pf_status status = {0};
     bool found = false;
     db_status st = DB_OK;
 
-    asset_write_reset(w);
-    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur, &found)) !=
+    asset_write_reset(aw);
+    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &cur, &found)) !=
         DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         goto cleanup;
     }
-    next.b = cur.b;
-    next.b.status_code = NULL;
-    next.b.status_description = NULL;
-    next.b.metadata = NULL;
+    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
     next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
-    pf_status_for_patch(json_get(w->body, "status"), cur.b.status_code, cur.b.status_description, &status);
-    next.b.status_code = status.code;
-    next.b.status_description = status.description;
-    status.code = status.description = NULL;
-    next.b.metadata =
-        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
-    next.b.updated_us = w->now_us;
-    if ((st = pf_store_asset_update(c, &next, &w->out, &found)) != DB_OK) {
+    if ((st = pf_store_asset_update(c, &next, &aw->out, &found)) != DB_OK) {
         if (st == DB_CONFLICT)
             w->outcome = PF_ASSET_DUPLICATE;
         goto cleanup;
@@ -173,11 +186,10 @@ static db_status asset_patch_tx(db_conn *c, void *arg)
         st = DB_ERROR; /* locked above: cannot vanish */
         goto cleanup;
     }
-    w->json = pf_asset_to_json(&w->out);
-    st = pf_event_emit(c, "asset", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, w->out.b.id,
-                       w->out.b.updated_us, w->json);
+    w->json = pf_asset_to_json(&aw->out);
+    st = pf_event_emit(c, "asset", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                       aw->out.b.updated_us, w->json);
 cleanup:
-    pf_status_clear(&status);
     pf_asset_clear(&cur);
     pf_asset_clear(&next);
     return st;
@@ -190,7 +202,8 @@ cleanup:
  * service, so a retried attempt may call it again. */
 static db_status asset_delete_tx(db_conn *c, void *arg)
 {
-    asset_write *w = arg;
+    asset_write *aw = arg;
+    pf_write *w = &aw->w;
     pf_account *ext = NULL;
     size_t n_ext = 0;
     pf_account gone = {0};
@@ -199,22 +212,22 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
     bool in_use = false;
     db_status st = DB_OK;
 
-    asset_write_reset(w);
-    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &w->out, &found)) !=
-        DB_OK)
+    asset_write_reset(aw);
+    if ((st = pf_store_asset_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &aw->out,
+                                 &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         goto cleanup;
     }
-    if ((st = pf_store_account_code_in_use(c, w->scope.org, w->scope.ledger, w->out.code, &in_use)) != DB_OK)
+    if ((st = pf_store_account_code_in_use(c, w->scope.org, w->scope.ledger, aw->out.code, &in_use)) != DB_OK)
         goto cleanup;
     if (in_use) {
         w->outcome = PF_IN_USE;
         goto cleanup;
     }
-    if ((st = pf_store_account_lock_externals(c, w->scope.org, w->scope.ledger, w->out.code, &ext, &n_ext)) !=
-        DB_OK)
+    if ((st = pf_store_account_lock_externals(c, w->scope.org, w->scope.ledger, aw->out.code, &ext,
+                                              &n_ext)) != DB_OK)
         goto cleanup;
     for (size_t i = 0; i < n_ext; i++) {
         switch (pf_remote_close_balances(w->request_id, w->scope.org, w->scope.ledger, ext[i].b.id)) {
@@ -247,16 +260,16 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
         if (st != DB_OK)
             goto cleanup;
     }
-    if ((st = pf_store_asset_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out,
+    if ((st = pf_store_asset_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &aw->out,
                                          &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         st = DB_ERROR;
         goto cleanup;
     }
-    w->json = pf_asset_to_json(&w->out);
-    st = pf_event_emit(c, "asset", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, w->out.b.id,
-                       w->out.b.deleted_us, w->json);
+    w->json = pf_asset_to_json(&aw->out);
+    st = pf_event_emit(c, "asset", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                       aw->out.b.deleted_us, w->json);
 cleanup:
     json_object_put(gone_json);
     pf_account_clear(&gone);
@@ -270,14 +283,14 @@ void asset_create(http_request *r)
 {
     json_object *body = NULL;
     api_error e = {0};
-    asset_write w = {0};
-    pf_status status = {0};
+    asset_write aw = {0};
     db_conn *c = NULL;
     const char *type = NULL;
     const char *code = NULL;
+    int64_t now = 0;
     db_status st = DB_OK;
 
-    if (pf_body_or_reply(r, asset_create_choose, JSON_MODE_CREATE, &body) < 0)
+    if (http_body_json_or_reply(r, &asset_create_schema, JSON_MODE_CREATE, &body) < 0)
         return;
     type = json_get_text(body, "type");
     code = json_get_text(body, "code");
@@ -285,150 +298,67 @@ void asset_create(http_request *r)
         http_reply_api_error(r, &e);
         goto cleanup;
     }
-    if (!(c = pf_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         goto cleanup;
-    if (pf_scope_or_reply(r, c, &w.scope) < 0)
+    if (pf_scope_or_reply(r, c, &aw.w.scope) < 0)
         goto cleanup;
 
-    int64_t now = time_now_us();
-    uuid_v7_str(w.in.b.id);
-    memcpy(w.in.b.organization_id, w.scope.org, sizeof(w.scope.org));
-    memcpy(w.in.b.ledger_id, w.scope.ledger, sizeof(w.scope.ledger));
-    w.in.name = xstrdup(json_get_text(body, "name"));
-    w.in.type = xstrdup(type);
-    w.in.code = xstrdup(code);
-    pf_status_for_create(json_get(body, "status"), &status);
-    w.in.b.status_code = status.code;
-    w.in.b.status_description = status.description;
-    status.code = status.description = NULL;
-    w.in.b.metadata = json_metadata_for_create(json_get(body, "metadata"));
-    w.in.b.created_us = w.in.b.updated_us = now;
-    w.in.b.deleted_us = -1;
+    now = time_now_us();
+    pf_base_init_create(&aw.in.b, &aw.w.scope, body, now);
+    aw.in.name = xstrdup(json_get_text(body, "name"));
+    aw.in.type = xstrdup(type);
+    aw.in.code = xstrdup(code);
 
     /* api.md "Assets": the external account created with the asset. */
-    uuid_v7_str(w.ext_in.b.id);
-    memcpy(w.ext_in.b.organization_id, w.scope.org, sizeof(w.scope.org));
-    memcpy(w.ext_in.b.ledger_id, w.scope.ledger, sizeof(w.scope.ledger));
-    w.ext_in.asset_code = xstrdup(code);
-    w.ext_in.name = xasprintf("External %s", code);
-    w.ext_in.alias = pf_external_alias(code);
-    w.ext_in.type = xstrdup("external");
-    w.ext_in.blocked = false;
-    w.ext_in.b.status_code = xstrdup("external");
-    w.ext_in.b.status_description = xasprintf("Account external created by asset: %s", code);
-    w.ext_in.b.metadata = json_object_new_object();
-    w.ext_in.b.created_us = w.ext_in.b.updated_us = now;
-    w.ext_in.b.deleted_us = -1;
+    uuid_v7_str(aw.ext_in.b.id);
+    memcpy(aw.ext_in.b.organization_id, aw.w.scope.org, sizeof(aw.w.scope.org));
+    memcpy(aw.ext_in.b.ledger_id, aw.w.scope.ledger, sizeof(aw.w.scope.ledger));
+    aw.ext_in.asset_code = xstrdup(code);
+    aw.ext_in.name = xasprintf("External %s", code);
+    aw.ext_in.alias = pf_external_alias(code);
+    aw.ext_in.type = xstrdup("external");
+    aw.ext_in.blocked = false;
+    aw.ext_in.b.status_code = xstrdup("external");
+    aw.ext_in.b.status_description = xasprintf("Account external created by asset: %s", code);
+    aw.ext_in.b.metadata = json_object_new_object();
+    aw.ext_in.b.created_us = aw.ext_in.b.updated_us = now;
+    aw.ext_in.b.deleted_us = -1;
 
-    st = db_tx(c, asset_create_tx, &w);
-    pf_reply_write(r, w.outcome, st, ASSET_ENTITY, 201, w.json);
+    st = db_tx(c, asset_create_tx, &aw);
+    pf_reply_write(r, aw.w.outcome, st, ASSET_ENTITY, 201, aw.w.json);
 cleanup:
     api_error_clear(&e);
-    pf_status_clear(&status);
-    asset_write_clear(&w);
+    asset_write_clear(&aw);
     json_object_put(body);
 }
 
 void asset_list(http_request *r)
 {
-    page_params p;
-    pf_scope s;
-    pf_asset *items = NULL;
-    size_t n = 0;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (pf_page_params_or_reply(r, asset_list_filters, &p) < 0)
-        return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    st = pf_store_asset_list(c, s.org, s.ledger, &p, page_filter_get(&p, "status"), &items, &n);
-    if (st != DB_OK) {
-        service_reply_db_error(r, st);
-        return;
-    }
-    json_object *arr = json_object_new_array_ext((int)n);
-    for (size_t i = 0; i < n; i++)
-        json_object_array_add(arr, pf_asset_to_json(&items[i]));
-    pf_asset_list_free(items, n);
-    http_reply_json(r, 200, pf_list_envelope(arr, &p));
+    pf_resource_list(r, &asset_resource);
 }
 
 void asset_get(http_request *r)
 {
-    pf_scope s;
-    pf_asset a = {0};
-    char id[UUID_STR_LEN + 1];
-    bool found = false;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    pf_path_id(r, "asset_id", id);
-    st = pf_store_asset_get(c, s.org, s.ledger, id, PF_LOCK_NONE, &a, &found);
-    if (st != DB_OK)
-        service_reply_db_error(r, st);
-    else if (!found)
-        pf_reply_not_found(r, ERR_ENTITY_NOT_FOUND, ASSET_ENTITY);
-    else
-        http_reply_json(r, 200, pf_asset_to_json(&a));
-    pf_asset_clear(&a);
+    pf_resource_get(r, &asset_resource);
 }
 
 void asset_patch(http_request *r)
 {
-    json_object *body = NULL;
-    asset_write w = {0};
-    char id[UUID_STR_LEN + 1];
-    db_conn *c = NULL;
-    db_status st = DB_OK;
+    asset_write aw = {0};
 
-    if (pf_body_or_reply(r, asset_patch_choose, JSON_MODE_PATCH, &body) < 0)
-        return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
-        goto cleanup;
-    pf_path_id(r, "asset_id", id);
-    w.id = id;
-    w.body = body;
-    w.now_us = time_now_us();
-    st = db_tx(c, asset_patch_tx, &w);
-    pf_reply_write(r, w.outcome, st, ASSET_ENTITY, 200, w.json);
-cleanup:
-    asset_write_clear(&w);
-    json_object_put(body);
+    pf_resource_patch(r, &asset_resource, &aw.w, asset_patch_tx);
+    asset_write_clear(&aw);
 }
 
 void asset_delete(http_request *r)
 {
-    asset_write w = {0};
-    char id[UUID_STR_LEN + 1];
-    db_conn *c = NULL;
-    db_status st = DB_OK;
+    asset_write aw = {0};
 
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
-        return;
-    pf_path_id(r, "asset_id", id);
-    w.id = id;
-    w.request_id = http_req_id(r);
-    w.now_us = time_now_us();
-    st = db_tx(c, asset_delete_tx, &w);
-    pf_reply_write(r, w.outcome, st, ASSET_ENTITY, 204, NULL);
-    asset_write_clear(&w);
+    pf_resource_delete(r, &asset_resource, &aw.w, asset_delete_tx);
+    asset_write_clear(&aw);
 }
 
 void asset_count(http_request *r)
 {
-    pf_scope s;
-    int64_t n = 0;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    st = pf_store_asset_count(c, s.org, s.ledger, &n);
-    if (st != DB_OK)
-        service_reply_db_error(r, st);
-    else
-        pf_reply_count(r, n);
+    pf_resource_count(r, &asset_resource);
 }

@@ -6,6 +6,7 @@
 #include "pf_http.h"
 #include "pf_scope.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_account.h"
 #include "store_registry.h"
 #include "timeutil/timeutil.h"
@@ -46,12 +47,12 @@ void ledger_close(http_request *r)
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (!(c = pf_db_or_reply(r)))
+    if (!(c = service_db_or_reply(r)))
         return;
     if (pf_scope_register_ledger_or_reply(r, c, &w.scope, &exists) < 0)
         return;
     if (!exists) {
-        pf_reply_not_found(r, ERR_LEDGER_NOT_FOUND, "Ledger");
+        service_reply_not_found(r, ERR_LEDGER_NOT_FOUND, "Ledger");
         return;
     }
     w.now_us = time_now_us();

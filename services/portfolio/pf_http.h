@@ -1,44 +1,17 @@
-/* Request/response helpers shared by the portfolio handlers: the worker's database connection, body
- * decoding with a schema chosen from the parsed body, list parameters, not-found and count replies,
- * and the JSON pieces every portfolio entity carries. No SQL, no domain rules. */
+/* Reply and representation helpers of the portfolio handlers: the outcome of a write transaction and
+ * its reply, and the JSON members every portfolio entity carries (head and tail of pf_base). Generic
+ * request/reply helpers come from common/service/service_http.h. No SQL, no domain rules. */
 #pragma once
 #include <json-c/json.h>
-#include <stdint.h>
 
 #include "db/db.h"
 #include "http/http.h"
-#include "pagination/pagination.h"
 #include "store_common.h"
 
-/* The worker's PostgreSQL connection, or NULL after replying 503 0901. */
-db_conn *pf_db_or_reply(http_request *r);
-
-/* Picks the schema for a parsed body (e.g. alias becomes required for an external account). */
-typedef const json_schema *(*pf_schema_chooser)(json_object *parsed);
-
-/* Parse the body strictly, choose its schema, validate (api.md body steps 1-6). *out is a new
- * reference on success; -1 after replying the failing step's error. */
-int pf_body_or_reply(http_request *r, pf_schema_chooser choose, json_mode mode, json_object **out) MUSTCHECK;
-
-/* page_params_parse over the request's query string (offset lists). 0, or -1 after replying. */
-int pf_page_params_or_reply(http_request *r, const char *const *filter_names, page_params *p) MUSTCHECK;
-
-/* Reply 404 `id`; ERR_ENTITY_NOT_FOUND carries entityType = entity_type. */
-void pf_reply_not_found(http_request *r, err_id id, const char *entity_type);
-/* Reply 400 0082 naming the query parameter `param`. */
-void pf_reply_bad_filter(http_request *r, const char *param, const char *reason);
-/* Reply 204 with X-Total-Count: n and no body (HEAD .../metrics/count). */
-void pf_reply_count(http_request *r, int64_t n);
-
-/* JSON pieces: a string or null; an RFC 3339 time (null when us < 0). New references (NULL = null). */
-json_object *pf_json_text(const char *s);
-json_object *pf_json_time(int64_t us);
 /* Add id, organizationId, ledgerId of b to obj (the first members of every entity). */
 void pf_json_add_head(json_object *obj, const pf_base *b);
 /* Add status, metadata, createdAt, updatedAt, deletedAt of b to obj (the last members). */
 void pf_json_add_tail(json_object *obj, const pf_base *b);
-/* {"items": items, "page": p->page, "limit": p->limit}; takes the items reference. */
-json_object *pf_list_envelope(json_object *items, const page_params *p);
 
 /* What a write transaction decided, besides its database status. */
 typedef enum pf_outcome {
@@ -65,6 +38,3 @@ typedef enum pf_outcome {
  * names the target for 0007. */
 void pf_reply_write(http_request *r, pf_outcome outcome, db_status st, const char *entity_type, int status,
                     json_object *entity);
-
-/* Lowercase canonical copy of a path id that the server already checked (0065). */
-void pf_path_id(http_request *r, const char *name, char out[UUID_STR_LEN + 1]);

@@ -9,9 +9,11 @@
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
+#include "pf_resource.h"
 #include "pf_rules.h"
 #include "pf_scope.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
 
@@ -36,114 +38,133 @@ static const json_schema portfolio_patch_schema = {portfolio_patch_fields, ARRAY
 
 static const char *const portfolio_list_filters[] = {"entity_id", "status", NULL};
 
-static const json_schema *portfolio_create_choose(json_object *body)
-{
-    (void)body;
-    return &portfolio_create_schema;
-}
-
-static const json_schema *portfolio_patch_choose(json_object *body)
-{
-    (void)body;
-    return &portfolio_patch_schema;
-}
-
 json_object *pf_portfolio_to_json(const pf_portfolio *s)
 {
     json_object *obj = json_object_new_object();
 
     pf_json_add_head(obj, &s->b);
     json_object_object_add(obj, "name", json_object_new_string(s->name ? s->name : ""));
-    json_object_object_add(obj, "entityId", pf_json_text(s->entity_id));
+    json_object_object_add(obj, "entityId", service_json_text(s->entity_id));
     pf_json_add_tail(obj, &s->b);
     return obj;
 }
 
-typedef struct portfolio_write {
-    pf_scope scope;
-    const char *id;
-    json_object *body;
-    int64_t now_us;
-    pf_portfolio in;
-    pf_outcome outcome;
-    pf_portfolio out;
-    json_object *json;
-} portfolio_write;
+/* ---- the descriptor of the generic handlers ---------------------------------------------------- */
 
-static void portfolio_write_reset(portfolio_write *w)
+static db_status portfolio_get_row(db_conn *c, const pf_scope *s, const char *id, void *row, bool *found)
 {
-    w->outcome = PF_OK;
-    pf_portfolio_clear(&w->out);
-    json_object_put(w->json);
-    w->json = NULL;
+    return pf_store_portfolio_get(c, s->org, s->ledger, id, DB_LOCK_NONE, row, found);
 }
 
-static void portfolio_write_clear(portfolio_write *w)
+static db_status portfolio_list_rows(db_conn *c, const pf_scope *s, const page_params *p, void **rows,
+                                     size_t *n)
 {
-    portfolio_write_reset(w);
-    pf_portfolio_clear(&w->in);
+    const pf_portfolio_filter f = {
+        .entity_id = page_filter_get(p, "entity_id"),
+        .status = page_filter_get(p, "status"),
+    };
+    pf_portfolio *items = NULL;
+    db_status st = pf_store_portfolio_list(c, s->org, s->ledger, p, &f, &items, n);
+
+    *rows = items;
+    return st;
+}
+
+static json_object *portfolio_row_json(const void *row)
+{
+    return pf_portfolio_to_json(row);
+}
+
+static void portfolio_row_clear(void *row)
+{
+    pf_portfolio_clear(row);
+}
+
+static const pf_resource portfolio_resource = {
+    .entity = PORTFOLIO_ENTITY,
+    .id_param = "portfolio_id",
+    .list_filters = portfolio_list_filters,
+    .patch_schema = &portfolio_patch_schema,
+    .row_size = sizeof(pf_portfolio),
+    .get = portfolio_get_row,
+    .list = portfolio_list_rows,
+    .count = pf_store_portfolio_count,
+    .to_json = portfolio_row_json,
+    .clear = portfolio_row_clear,
+};
+
+/* ---- writes ------------------------------------------------------------------------------------ */
+
+/* State of one write transaction (pf_write first: see pf_resource.h). */
+typedef struct portfolio_write {
+    pf_write w;
+    pf_portfolio in;
+    pf_portfolio out;
+} portfolio_write;
+
+static void portfolio_write_reset(portfolio_write *pw)
+{
+    pf_write_reset(&pw->w);
+    pf_portfolio_clear(&pw->out);
+}
+
+static void portfolio_write_clear(portfolio_write *pw)
+{
+    portfolio_write_reset(pw);
+    pf_portfolio_clear(&pw->in);
 }
 
 static db_status portfolio_create_tx(db_conn *c, void *arg)
 {
-    portfolio_write *w = arg;
+    portfolio_write *pw = arg;
+    pf_write *w = &pw->w;
     bool live = false;
     db_status st = DB_OK;
 
-    portfolio_write_reset(w);
+    portfolio_write_reset(pw);
     if ((st = pf_scope_lock(c, &w->scope, &live)) != DB_OK)
         return st;
     if (!live) {
         w->outcome = PF_LEDGER_GONE;
         return DB_OK;
     }
-    if ((st = pf_store_portfolio_insert(c, &w->in, &w->out)) != DB_OK)
+    if ((st = pf_store_portfolio_insert(c, &pw->in, &pw->out)) != DB_OK)
         return st;
-    w->json = pf_portfolio_to_json(&w->out);
-    return pf_event_emit(c, "portfolio", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, w->out.b.id,
-                         w->out.b.created_us, w->json);
+    w->json = pf_portfolio_to_json(&pw->out);
+    return pf_event_emit(c, "portfolio", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, pw->out.b.id,
+                         pw->out.b.created_us, w->json);
 }
 
 static db_status portfolio_patch_tx(db_conn *c, void *arg)
 {
-    portfolio_write *w = arg;
+    portfolio_write *pw = arg;
+    pf_write *w = &pw->w;
     pf_portfolio cur = {0};
     pf_portfolio next = {0};
-    pf_status status = {0};
     bool found = false;
     db_status st = DB_OK;
 
-    portfolio_write_reset(w);
-    if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->id, PF_LOCK_UPDATE, &cur,
+    portfolio_write_reset(pw);
+    if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &cur,
                                      &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         goto cleanup;
     }
-    next.b = cur.b;
-    next.b.status_code = next.b.status_description = NULL;
-    next.b.metadata = NULL;
+    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
     next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
     next.entity_id = pf_patch_text_apply(w->body, "entityId", true, cur.entity_id);
-    pf_status_for_patch(json_get(w->body, "status"), cur.b.status_code, cur.b.status_description, &status);
-    next.b.status_code = status.code;
-    next.b.status_description = status.description;
-    status.code = status.description = NULL;
-    next.b.metadata =
-        json_metadata_merge(cur.b.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
-    next.b.updated_us = w->now_us;
-    if ((st = pf_store_portfolio_update(c, &next, &w->out, &found)) != DB_OK)
+    if ((st = pf_store_portfolio_update(c, &next, &pw->out, &found)) != DB_OK)
         goto cleanup;
     if (!found) {
         st = DB_ERROR;
         goto cleanup;
     }
-    w->json = pf_portfolio_to_json(&w->out);
-    st = pf_event_emit(c, "portfolio", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, w->out.b.id,
-                       w->out.b.updated_us, w->json);
+    w->json = pf_portfolio_to_json(&pw->out);
+    st = pf_event_emit(c, "portfolio", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, pw->out.b.id,
+                       pw->out.b.updated_us, w->json);
 cleanup:
-    pf_status_clear(&status);
     pf_portfolio_clear(&cur);
     pf_portfolio_clear(&next);
     return st;
@@ -151,158 +172,74 @@ cleanup:
 
 static db_status portfolio_delete_tx(db_conn *c, void *arg)
 {
-    portfolio_write *w = arg;
+    portfolio_write *pw = arg;
+    pf_write *w = &pw->w;
     bool found = false;
     db_status st = DB_OK;
 
-    portfolio_write_reset(w);
-    if ((st = pf_store_portfolio_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &w->out,
+    portfolio_write_reset(pw);
+    if ((st = pf_store_portfolio_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &pw->out,
                                              &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         return DB_OK;
     }
-    w->json = pf_portfolio_to_json(&w->out);
-    return pf_event_emit(c, "portfolio", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, w->out.b.id,
-                         w->out.b.deleted_us, w->json);
+    w->json = pf_portfolio_to_json(&pw->out);
+    return pf_event_emit(c, "portfolio", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, pw->out.b.id,
+                         pw->out.b.deleted_us, w->json);
 }
+
+/* ---- handlers ---------------------------------------------------------------------------------- */
 
 void portfolio_create(http_request *r)
 {
     json_object *body = NULL;
-    portfolio_write w = {0};
-    pf_status status = {0};
+    portfolio_write pw = {0};
     db_conn *c = NULL;
     db_status st = DB_OK;
 
-    if (pf_body_or_reply(r, portfolio_create_choose, JSON_MODE_CREATE, &body) < 0)
+    if (http_body_json_or_reply(r, &portfolio_create_schema, JSON_MODE_CREATE, &body) < 0)
         return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
+    if (!(c = service_db_or_reply(r)) || pf_scope_or_reply(r, c, &pw.w.scope) < 0)
         goto cleanup;
-    uuid_v7_str(w.in.b.id);
-    memcpy(w.in.b.organization_id, w.scope.org, sizeof(w.scope.org));
-    memcpy(w.in.b.ledger_id, w.scope.ledger, sizeof(w.scope.ledger));
-    w.in.name = xstrdup(json_get_text(body, "name"));
-    w.in.entity_id = pf_text_dup(body, "entityId");
-    pf_status_for_create(json_get(body, "status"), &status);
-    w.in.b.status_code = status.code;
-    w.in.b.status_description = status.description;
-    status.code = status.description = NULL;
-    w.in.b.metadata = json_metadata_for_create(json_get(body, "metadata"));
-    w.in.b.created_us = w.in.b.updated_us = time_now_us();
-    w.in.b.deleted_us = -1;
-    st = db_tx(c, portfolio_create_tx, &w);
-    pf_reply_write(r, w.outcome, st, PORTFOLIO_ENTITY, 201, w.json);
+    pf_base_init_create(&pw.in.b, &pw.w.scope, body, time_now_us());
+    pw.in.name = xstrdup(json_get_text(body, "name"));
+    pw.in.entity_id = pf_text_dup(body, "entityId");
+    st = db_tx(c, portfolio_create_tx, &pw);
+    pf_reply_write(r, pw.w.outcome, st, PORTFOLIO_ENTITY, 201, pw.w.json);
 cleanup:
-    pf_status_clear(&status);
-    portfolio_write_clear(&w);
+    portfolio_write_clear(&pw);
     json_object_put(body);
 }
 
 void portfolio_list(http_request *r)
 {
-    page_params p;
-    pf_scope s;
-    pf_portfolio *items = NULL;
-    size_t n = 0;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (pf_page_params_or_reply(r, portfolio_list_filters, &p) < 0)
-        return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    const pf_portfolio_filter f = {
-        .entity_id = page_filter_get(&p, "entity_id"),
-        .status = page_filter_get(&p, "status"),
-    };
-    st = pf_store_portfolio_list(c, s.org, s.ledger, &p, &f, &items, &n);
-    if (st != DB_OK) {
-        service_reply_db_error(r, st);
-        return;
-    }
-    json_object *arr = json_object_new_array_ext((int)n);
-    for (size_t i = 0; i < n; i++)
-        json_object_array_add(arr, pf_portfolio_to_json(&items[i]));
-    pf_portfolio_list_free(items, n);
-    http_reply_json(r, 200, pf_list_envelope(arr, &p));
+    pf_resource_list(r, &portfolio_resource);
 }
 
 void portfolio_get(http_request *r)
 {
-    pf_scope s;
-    pf_portfolio pf = {0};
-    char id[UUID_STR_LEN + 1];
-    bool found = false;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    pf_path_id(r, "portfolio_id", id);
-    st = pf_store_portfolio_get(c, s.org, s.ledger, id, PF_LOCK_NONE, &pf, &found);
-    if (st != DB_OK)
-        service_reply_db_error(r, st);
-    else if (!found)
-        pf_reply_not_found(r, ERR_ENTITY_NOT_FOUND, PORTFOLIO_ENTITY);
-    else
-        http_reply_json(r, 200, pf_portfolio_to_json(&pf));
-    pf_portfolio_clear(&pf);
+    pf_resource_get(r, &portfolio_resource);
 }
 
 void portfolio_patch(http_request *r)
 {
-    json_object *body = NULL;
-    portfolio_write w = {0};
-    char id[UUID_STR_LEN + 1];
-    db_conn *c = NULL;
-    db_status st = DB_OK;
+    portfolio_write pw = {0};
 
-    if (pf_body_or_reply(r, portfolio_patch_choose, JSON_MODE_PATCH, &body) < 0)
-        return;
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
-        goto cleanup;
-    pf_path_id(r, "portfolio_id", id);
-    w.id = id;
-    w.body = body;
-    w.now_us = time_now_us();
-    st = db_tx(c, portfolio_patch_tx, &w);
-    pf_reply_write(r, w.outcome, st, PORTFOLIO_ENTITY, 200, w.json);
-cleanup:
-    portfolio_write_clear(&w);
-    json_object_put(body);
+    pf_resource_patch(r, &portfolio_resource, &pw.w, portfolio_patch_tx);
+    portfolio_write_clear(&pw);
 }
 
 void portfolio_delete(http_request *r)
 {
-    portfolio_write w = {0};
-    char id[UUID_STR_LEN + 1];
-    db_conn *c = NULL;
-    db_status st = DB_OK;
+    portfolio_write pw = {0};
 
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &w.scope) < 0)
-        return;
-    pf_path_id(r, "portfolio_id", id);
-    w.id = id;
-    w.now_us = time_now_us();
-    st = db_tx(c, portfolio_delete_tx, &w);
-    pf_reply_write(r, w.outcome, st, PORTFOLIO_ENTITY, 204, NULL);
-    portfolio_write_clear(&w);
+    pf_resource_delete(r, &portfolio_resource, &pw.w, portfolio_delete_tx);
+    portfolio_write_clear(&pw);
 }
 
 void portfolio_count(http_request *r)
 {
-    pf_scope s;
-    int64_t n = 0;
-    db_conn *c = NULL;
-    db_status st = DB_OK;
-
-    if (!(c = pf_db_or_reply(r)) || pf_scope_or_reply(r, c, &s) < 0)
-        return;
-    st = pf_store_portfolio_count(c, s.org, s.ledger, &n);
-    if (st != DB_OK)
-        service_reply_db_error(r, st);
-    else
-        pf_reply_count(r, n);
+    pf_resource_count(r, &portfolio_resource);
 }

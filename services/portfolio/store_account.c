@@ -63,33 +63,24 @@ static const char account_lock_externals_sql[] =
     "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND asset_code = $3 "
     "AND type = 'external' AND deleted_at IS NULL ORDER BY id FOR UPDATE";
 
+/* clang-format off */
 #define ACCOUNT_LIST_SQL(dir)                                                                                \
     "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE " ACCOUNT_SCOPE " AND deleted_at IS NULL"                \
     " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
     " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
     " AND metadata @> $5::jsonb"                                                                             \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
-        "$6::text") ")"                                                                                      \
-                    " AND ($7::uuid IS NULL OR portfolio_id = $7::uuid)"                                     \
-                    " AND ($8::uuid IS NULL OR segment_id = $8::uuid)"                                       \
-                    " AND ($9::uuid IS NULL OR parent_account_id = $9::uuid)"                                \
-                    " AND ($10::text IS NULL OR entity_id = $10::text)"                                      \
-                    " AND ($11::text IS NULL OR asset_code = $11::text)"                                     \
-                    " AND ($12::text IS NULL OR " PF_FOLD("type") " = " PF_FOLD(                             \
-                        "$12::text") ")"                                                                     \
-                                     " AND ($13::boolean IS NULL OR blocked = $13::boolean)"                 \
-                                     " AND ($14::text IS NULL OR starts_with(" PF_FOLD("name") ", " PF_FOLD( \
-                                         "$14::text") "))"                                                   \
-                                                      " AND ($15::text IS NULL OR starts_with(" PF_FOLD(     \
-                                                          "alias") ", " PF_FOLD("$15::text") "))"            \
-                                                                                             " ORDER BY "    \
-                                                                                             "created_"      \
-                                                                                             "at " dir       \
-                                                                                             ", id " dir     \
-                                                                                             " LIMIT "       \
-                                                                                             "$16::bigint "  \
-                                                                                             "OFFSET "       \
-                                                                                             "$17::bigint"
+    " AND ($6::text IS NULL OR " DB_SQL_FOLD("status_code") " = " DB_SQL_FOLD("$6::text") ")"                \
+    " AND ($7::uuid IS NULL OR portfolio_id = $7::uuid)"                                                     \
+    " AND ($8::uuid IS NULL OR segment_id = $8::uuid)"                                                       \
+    " AND ($9::uuid IS NULL OR parent_account_id = $9::uuid)"                                                \
+    " AND ($10::text IS NULL OR entity_id = $10::text)"                                                      \
+    " AND ($11::text IS NULL OR asset_code = $11::text)"                                                     \
+    " AND ($12::text IS NULL OR " DB_SQL_FOLD("type") " = " DB_SQL_FOLD("$12::text") ")"                     \
+    " AND ($13::boolean IS NULL OR blocked = $13::boolean)"                                                  \
+    " AND ($14::text IS NULL OR starts_with(" DB_SQL_FOLD("name") ", " DB_SQL_FOLD("$14::text") "))"         \
+    " AND ($15::text IS NULL OR starts_with(" DB_SQL_FOLD("alias") ", " DB_SQL_FOLD("$15::text") "))"        \
+    " ORDER BY created_at " dir ", id " dir " LIMIT $16::bigint OFFSET $17::bigint"
+/* clang-format on */
 static const char account_list_asc_sql[] = ACCOUNT_LIST_SQL("ASC");
 static const char account_list_desc_sql[] = ACCOUNT_LIST_SQL("DESC");
 
@@ -121,61 +112,43 @@ void pf_account_list_free(pf_account *items, size_t n)
     free(items);
 }
 
-static void account_from_row(const PGresult *res, int row, pf_account *a)
+/* db_row_fn of ACCOUNT_COLUMNS into a pf_account. */
+static void account_from_row(const PGresult *res, int row, void *out)
 {
+    pf_account *a = out;
+
     pf_account_clear(a);
     pf_base_from_row(res, row, COL_TAIL, &a->b);
-    a->asset_code = pf_col_text(res, row, COL_ASSET_CODE);
-    a->name = pf_col_text(res, row, COL_NAME);
-    a->alias = pf_col_text(res, row, COL_ALIAS);
-    a->type = pf_col_text(res, row, COL_TYPE);
-    a->parent_account_id = pf_col_text(res, row, COL_PARENT);
-    a->portfolio_id = pf_col_text(res, row, COL_PORTFOLIO);
-    a->segment_id = pf_col_text(res, row, COL_SEGMENT);
-    a->entity_id = pf_col_text(res, row, COL_ENTITY);
-    a->blocked = pf_col_bool(res, row, COL_BLOCKED);
+    a->asset_code = db_col_text(res, row, COL_ASSET_CODE);
+    a->name = db_col_text(res, row, COL_NAME);
+    a->alias = db_col_text(res, row, COL_ALIAS);
+    a->type = db_col_text(res, row, COL_TYPE);
+    a->parent_account_id = db_col_text(res, row, COL_PARENT);
+    a->portfolio_id = db_col_text(res, row, COL_PORTFOLIO);
+    a->segment_id = db_col_text(res, row, COL_SEGMENT);
+    a->entity_id = db_col_text(res, row, COL_ENTITY);
+    a->blocked = db_col_bool(res, row, COL_BLOCKED);
 }
 
 static db_status account_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
                                   pf_account *out, bool *found)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
-
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0) {
-        *found = true;
-        if (out)
-            account_from_row(res, 0, out);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, nparams, params, account_from_row, out, found);
 }
 
 static db_status account_exec_many(db_conn *c, const char *sql, int nparams, const char *const *params,
                                    pf_account **items, size_t *n)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
+    void *rows = NULL;
+    db_status st = db_exec_rows(c, sql, nparams, params, account_from_row, sizeof(pf_account), &rows, n);
 
-    *items = NULL;
-    *n = 0;
-    if (st != DB_OK)
-        return st;
-    int rows = PQntuples(res);
-    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(pf_account));
-    for (int i = 0; i < rows; i++)
-        account_from_row(res, i, &(*items)[i]);
-    *n = (size_t)rows;
-    PQclear(res);
-    return DB_OK;
+    *items = rows;
+    return st;
 }
 
 db_status pf_store_account_insert(db_conn *c, const pf_account *in, pf_account *out)
 {
-    pf_time_text created = pf_time_param(in->b.created_us);
+    db_param_text created = db_param_time(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[16] = {
         in->b.id,          in->b.organization_id,
@@ -197,22 +170,11 @@ db_status pf_store_account_insert(db_conn *c, const pf_account *in, pf_account *
 }
 
 db_status pf_store_account_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                               pf_lock lock, pf_account *out, bool *found)
+                               db_lock lock, pf_account *out, bool *found)
 {
     const char *params[3] = {org_id, ledger_id, id};
-    const char *sql = account_get_sql;
+    const char *sql = db_lock_pick(lock, account_get_sql, account_get_key_share_sql, account_get_update_sql);
 
-    switch (lock) {
-    case PF_LOCK_NONE:
-        sql = account_get_sql;
-        break;
-    case PF_LOCK_KEY_SHARE:
-        sql = account_get_key_share_sql;
-        break;
-    case PF_LOCK_UPDATE:
-        sql = account_get_update_sql;
-        break;
-    }
     return account_exec_one(c, sql, 3, params, out, found);
 }
 
@@ -225,7 +187,7 @@ db_status pf_store_account_get_by_alias(db_conn *c, const char *org_id, const ch
 
 db_status pf_store_account_update(db_conn *c, const pf_account *in, pf_account *out, bool *found)
 {
-    pf_time_text updated = pf_time_param(in->b.updated_us);
+    db_param_text updated = db_param_time(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[12] = {
         in->b.organization_id, in->b.ledger_id,          in->b.id,      in->name,
@@ -241,7 +203,7 @@ db_status pf_store_account_update(db_conn *c, const pf_account *in, pf_account *
 db_status pf_store_account_soft_delete(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
                                        int64_t at_us, pf_account *out, bool *found)
 {
-    pf_time_text at = pf_time_param(at_us);
+    db_param_text at = db_param_time(at_us);
     const char *params[4] = {org_id, ledger_id, id, at.s};
     return account_exec_one(c, account_soft_delete_sql, 4, params, out, found);
 }
@@ -249,14 +211,14 @@ db_status pf_store_account_soft_delete(db_conn *c, const char *org_id, const cha
 db_status pf_store_account_any_live(db_conn *c, const char *org_id, const char *ledger_id, bool *result)
 {
     const char *params[2] = {org_id, ledger_id};
-    return pf_exec_exists(c, account_any_live_sql, 2, params, result);
+    return db_exec_exists(c, account_any_live_sql, 2, params, result);
 }
 
 db_status pf_store_account_code_in_use(db_conn *c, const char *org_id, const char *ledger_id,
                                        const char *code, bool *result)
 {
     const char *params[3] = {org_id, ledger_id, code};
-    return pf_exec_exists(c, account_code_in_use_sql, 3, params, result);
+    return db_exec_exists(c, account_code_in_use_sql, 3, params, result);
 }
 
 db_status pf_store_account_lock_externals(db_conn *c, const char *org_id, const char *ledger_id,
@@ -269,25 +231,25 @@ db_status pf_store_account_lock_externals(db_conn *c, const char *org_id, const 
 db_status pf_store_account_list(db_conn *c, const char *org_id, const char *ledger_id, const page_params *p,
                                 const pf_account_filter *f, pf_account **items, size_t *n)
 {
-    pf_list_params lp;
+    db_page_window w;
     db_status st = DB_OK;
 
-    pf_list_params_init(&lp, p);
+    db_page_window_init(&w, p);
     const char *params[17] = {
-        org_id,          ledger_id,     lp.from_p,
-        lp.to_p,         lp.metadata,   f->status,
+        org_id,          ledger_id,     w.from_p,
+        w.to_p,          w.metadata,    f->status,
         f->portfolio_id, f->segment_id, f->parent_account_id,
         f->entity_id,    f->asset_code, f->type,
         f->blocked,      f->name,       f->alias,
-        lp.limit.s,      lp.offset.s,
+        w.limit.s,       w.offset.s,
     };
     st = account_exec_many(c, p->desc ? account_list_desc_sql : account_list_asc_sql, 17, params, items, n);
-    pf_list_params_clear(&lp);
+    db_page_window_clear(&w);
     return st;
 }
 
 db_status pf_store_account_count(db_conn *c, const char *org_id, const char *ledger_id, int64_t *n)
 {
     const char *params[2] = {org_id, ledger_id};
-    return pf_exec_count(c, account_count_sql, 2, params, n);
+    return db_exec_count(c, account_count_sql, 2, params, n);
 }

@@ -48,7 +48,7 @@ db_status pf_store_account_insert(db_conn *c, const pf_account *in, pf_account *
 
 /* Live account by id / by exact alias, locked as asked; out may be NULL (existence only). */
 db_status pf_store_account_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                               pf_lock lock, pf_account *out, bool *found) MUSTCHECK;
+                               db_lock lock, pf_account *out, bool *found) MUSTCHECK;
 db_status pf_store_account_get_by_alias(db_conn *c, const char *org_id, const char *ledger_id,
                                         const char *alias, pf_account *out, bool *found) MUSTCHECK;
 

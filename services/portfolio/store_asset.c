@@ -36,15 +36,16 @@ static const char asset_soft_delete_sql[] =
     "UPDATE assets SET deleted_at = $4::timestamptz WHERE organization_id = $1::uuid "
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL RETURNING " ASSET_COLUMNS;
 
+/* clang-format off */
 #define ASSET_LIST_SQL(dir)                                                                                  \
     "SELECT " ASSET_COLUMNS " FROM assets WHERE organization_id = $1::uuid AND ledger_id = $2::uuid"         \
     " AND deleted_at IS NULL"                                                                                \
     " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
     " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
     " AND metadata @> $5::jsonb"                                                                             \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
-        "$6::text") ")"                                                                                      \
-                    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+    " AND ($6::text IS NULL OR " DB_SQL_FOLD("status_code") " = " DB_SQL_FOLD("$6::text") ")"                \
+    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+/* clang-format on */
 static const char asset_list_asc_sql[] = ASSET_LIST_SQL("ASC");
 static const char asset_list_desc_sql[] = ASSET_LIST_SQL("DESC");
 
@@ -70,36 +71,27 @@ void pf_asset_list_free(pf_asset *items, size_t n)
     free(items);
 }
 
-static void asset_from_row(const PGresult *res, int row, pf_asset *a)
+/* db_row_fn of ASSET_COLUMNS into a pf_asset. */
+static void asset_from_row(const PGresult *res, int row, void *out)
 {
+    pf_asset *a = out;
+
     pf_asset_clear(a);
     pf_base_from_row(res, row, COL_TAIL, &a->b);
-    a->name = pf_col_text(res, row, COL_NAME);
-    a->type = pf_col_text(res, row, COL_TYPE);
-    a->code = pf_col_text(res, row, COL_CODE);
+    a->name = db_col_text(res, row, COL_NAME);
+    a->type = db_col_text(res, row, COL_TYPE);
+    a->code = db_col_text(res, row, COL_CODE);
 }
 
 static db_status asset_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
                                 pf_asset *out, bool *found)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
-
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0) {
-        *found = true;
-        if (out)
-            asset_from_row(res, 0, out);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, nparams, params, asset_from_row, out, found);
 }
 
 db_status pf_store_asset_insert(db_conn *c, const pf_asset *in, pf_asset *out)
 {
-    pf_time_text created = pf_time_param(in->b.created_us);
+    db_param_text created = db_param_time(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[10] = {
         in->b.id, in->b.organization_id, in->b.ledger_id,          in->name, in->type,
@@ -115,22 +107,11 @@ db_status pf_store_asset_insert(db_conn *c, const pf_asset *in, pf_asset *out)
 }
 
 db_status pf_store_asset_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                             pf_lock lock, pf_asset *out, bool *found)
+                             db_lock lock, pf_asset *out, bool *found)
 {
     const char *params[3] = {org_id, ledger_id, id};
-    const char *sql = asset_get_sql;
+    const char *sql = db_lock_pick(lock, asset_get_sql, asset_get_key_share_sql, asset_get_update_sql);
 
-    switch (lock) {
-    case PF_LOCK_NONE:
-        sql = asset_get_sql;
-        break;
-    case PF_LOCK_KEY_SHARE:
-        sql = asset_get_key_share_sql;
-        break;
-    case PF_LOCK_UPDATE:
-        sql = asset_get_update_sql;
-        break;
-    }
     return asset_exec_one(c, sql, 3, params, out, found);
 }
 
@@ -138,12 +119,12 @@ db_status pf_store_asset_lock_code(db_conn *c, const char *org_id, const char *l
                                    bool *found)
 {
     const char *params[3] = {org_id, ledger_id, code};
-    return pf_exec_exists(c, asset_lock_code_sql, 3, params, found);
+    return db_exec_exists(c, asset_lock_code_sql, 3, params, found);
 }
 
 db_status pf_store_asset_update(db_conn *c, const pf_asset *in, pf_asset *out, bool *found)
 {
-    pf_time_text updated = pf_time_param(in->b.updated_us);
+    db_param_text updated = db_param_time(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[8] = {
         in->b.organization_id, in->b.ledger_id,          in->b.id, in->name,
@@ -158,7 +139,7 @@ db_status pf_store_asset_update(db_conn *c, const pf_asset *in, pf_asset *out, b
 db_status pf_store_asset_soft_delete(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
                                      int64_t at_us, pf_asset *out, bool *found)
 {
-    pf_time_text at = pf_time_param(at_us);
+    db_param_text at = db_param_time(at_us);
     const char *params[4] = {org_id, ledger_id, id, at.s};
     return asset_exec_one(c, asset_soft_delete_sql, 4, params, out, found);
 }
@@ -166,30 +147,21 @@ db_status pf_store_asset_soft_delete(db_conn *c, const char *org_id, const char 
 db_status pf_store_asset_list(db_conn *c, const char *org_id, const char *ledger_id, const page_params *p,
                               const char *status, pf_asset **items, size_t *n)
 {
-    pf_list_params lp;
-    PGresult *res = NULL;
+    db_page_window w;
+    void *rows = NULL;
     db_status st = DB_OK;
 
-    pf_list_params_init(&lp, p);
-    const char *params[8] = {org_id,      ledger_id, lp.from_p,  lp.to_p,
-                             lp.metadata, status,    lp.limit.s, lp.offset.s};
-    st = db_exec(c, p->desc ? asset_list_desc_sql : asset_list_asc_sql, 8, params, &res);
-    pf_list_params_clear(&lp);
-    *items = NULL;
-    *n = 0;
-    if (st != DB_OK)
-        return st;
-    int rows = PQntuples(res);
-    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(pf_asset));
-    for (int i = 0; i < rows; i++)
-        asset_from_row(res, i, &(*items)[i]);
-    *n = (size_t)rows;
-    PQclear(res);
-    return DB_OK;
+    db_page_window_init(&w, p);
+    const char *params[8] = {org_id, ledger_id, w.from_p, w.to_p, w.metadata, status, w.limit.s, w.offset.s};
+    st = db_exec_rows(c, p->desc ? asset_list_desc_sql : asset_list_asc_sql, 8, params, asset_from_row,
+                      sizeof(pf_asset), &rows, n);
+    db_page_window_clear(&w);
+    *items = rows;
+    return st;
 }
 
 db_status pf_store_asset_count(db_conn *c, const char *org_id, const char *ledger_id, int64_t *n)
 {
     const char *params[2] = {org_id, ledger_id};
-    return pf_exec_count(c, asset_count_sql, 2, params, n);
+    return db_exec_count(c, asset_count_sql, 2, params, n);
 }

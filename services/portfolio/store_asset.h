@@ -28,7 +28,7 @@ db_status pf_store_asset_insert(db_conn *c, const pf_asset *in, pf_asset *out) M
 
 /* Live asset `id` of the ledger, locked as asked; out may be NULL (existence only). */
 db_status pf_store_asset_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                             pf_lock lock, pf_asset *out, bool *found) MUSTCHECK;
+                             db_lock lock, pf_asset *out, bool *found) MUSTCHECK;
 
 /* Lock the live asset with `code` FOR KEY SHARE (an account is being created with that code, which
  * conflicts with the asset's delete). *found false when there is none (-> 0034). */

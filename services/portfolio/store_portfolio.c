@@ -33,16 +33,17 @@ static const char portfolio_soft_delete_sql[] =
     "UPDATE portfolios SET deleted_at = $4::timestamptz WHERE organization_id = $1::uuid "
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL RETURNING " PORTFOLIO_COLUMNS;
 
+/* clang-format off */
 #define PORTFOLIO_LIST_SQL(dir)                                                                              \
     "SELECT " PORTFOLIO_COLUMNS " FROM portfolios WHERE organization_id = $1::uuid "                         \
     "AND ledger_id = $2::uuid AND deleted_at IS NULL"                                                        \
     " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
     " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
     " AND metadata @> $5::jsonb"                                                                             \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
-        "$6::text") ")"                                                                                      \
-                    " AND ($7::text IS NULL OR entity_id = $7::text)"                                        \
-                    " ORDER BY created_at " dir ", id " dir " LIMIT $8::bigint OFFSET $9::bigint"
+    " AND ($6::text IS NULL OR " DB_SQL_FOLD("status_code") " = " DB_SQL_FOLD("$6::text") ")"                \
+    " AND ($7::text IS NULL OR entity_id = $7::text)"                                                        \
+    " ORDER BY created_at " dir ", id " dir " LIMIT $8::bigint OFFSET $9::bigint"
+/* clang-format on */
 static const char portfolio_list_asc_sql[] = PORTFOLIO_LIST_SQL("ASC");
 static const char portfolio_list_desc_sql[] = PORTFOLIO_LIST_SQL("DESC");
 
@@ -67,35 +68,26 @@ void pf_portfolio_list_free(pf_portfolio *items, size_t n)
     free(items);
 }
 
-static void portfolio_from_row(const PGresult *res, int row, pf_portfolio *p)
+/* db_row_fn of PORTFOLIO_COLUMNS into a pf_portfolio. */
+static void portfolio_from_row(const PGresult *res, int row, void *out)
 {
+    pf_portfolio *p = out;
+
     pf_portfolio_clear(p);
     pf_base_from_row(res, row, COL_TAIL, &p->b);
-    p->name = pf_col_text(res, row, COL_NAME);
-    p->entity_id = pf_col_text(res, row, COL_ENTITY);
+    p->name = db_col_text(res, row, COL_NAME);
+    p->entity_id = db_col_text(res, row, COL_ENTITY);
 }
 
 static db_status portfolio_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
                                     pf_portfolio *out, bool *found)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
-
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0) {
-        *found = true;
-        if (out)
-            portfolio_from_row(res, 0, out);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, nparams, params, portfolio_from_row, out, found);
 }
 
 db_status pf_store_portfolio_insert(db_conn *c, const pf_portfolio *in, pf_portfolio *out)
 {
-    pf_time_text created = pf_time_param(in->b.created_us);
+    db_param_text created = db_param_time(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[9] = {in->b.id,      in->b.organization_id, in->b.ledger_id,          in->name,
                              in->entity_id, in->b.status_code,     in->b.status_description, metadata,
@@ -110,28 +102,18 @@ db_status pf_store_portfolio_insert(db_conn *c, const pf_portfolio *in, pf_portf
 }
 
 db_status pf_store_portfolio_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                                 pf_lock lock, pf_portfolio *out, bool *found)
+                                 db_lock lock, pf_portfolio *out, bool *found)
 {
     const char *params[3] = {org_id, ledger_id, id};
-    const char *sql = portfolio_get_sql;
+    const char *sql =
+        db_lock_pick(lock, portfolio_get_sql, portfolio_get_key_share_sql, portfolio_get_update_sql);
 
-    switch (lock) {
-    case PF_LOCK_NONE:
-        sql = portfolio_get_sql;
-        break;
-    case PF_LOCK_KEY_SHARE:
-        sql = portfolio_get_key_share_sql;
-        break;
-    case PF_LOCK_UPDATE:
-        sql = portfolio_get_update_sql;
-        break;
-    }
     return portfolio_exec_one(c, sql, 3, params, out, found);
 }
 
 db_status pf_store_portfolio_update(db_conn *c, const pf_portfolio *in, pf_portfolio *out, bool *found)
 {
-    pf_time_text updated = pf_time_param(in->b.updated_us);
+    db_param_text updated = db_param_time(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[9] = {
         in->b.organization_id, in->b.ledger_id,          in->b.id, in->name, in->entity_id,
@@ -145,7 +127,7 @@ db_status pf_store_portfolio_update(db_conn *c, const pf_portfolio *in, pf_portf
 db_status pf_store_portfolio_soft_delete(db_conn *c, const char *org_id, const char *ledger_id,
                                          const char *id, int64_t at_us, pf_portfolio *out, bool *found)
 {
-    pf_time_text at = pf_time_param(at_us);
+    db_param_text at = db_param_time(at_us);
     const char *params[4] = {org_id, ledger_id, id, at.s};
     return portfolio_exec_one(c, portfolio_soft_delete_sql, 4, params, out, found);
 }
@@ -153,30 +135,22 @@ db_status pf_store_portfolio_soft_delete(db_conn *c, const char *org_id, const c
 db_status pf_store_portfolio_list(db_conn *c, const char *org_id, const char *ledger_id, const page_params *p,
                                   const pf_portfolio_filter *f, pf_portfolio **items, size_t *n)
 {
-    pf_list_params lp;
-    PGresult *res = NULL;
+    db_page_window w;
+    void *rows = NULL;
     db_status st = DB_OK;
 
-    pf_list_params_init(&lp, p);
-    const char *params[9] = {org_id,    ledger_id,    lp.from_p,  lp.to_p,    lp.metadata,
-                             f->status, f->entity_id, lp.limit.s, lp.offset.s};
-    st = db_exec(c, p->desc ? portfolio_list_desc_sql : portfolio_list_asc_sql, 9, params, &res);
-    pf_list_params_clear(&lp);
-    *items = NULL;
-    *n = 0;
-    if (st != DB_OK)
-        return st;
-    int rows = PQntuples(res);
-    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(pf_portfolio));
-    for (int i = 0; i < rows; i++)
-        portfolio_from_row(res, i, &(*items)[i]);
-    *n = (size_t)rows;
-    PQclear(res);
-    return DB_OK;
+    db_page_window_init(&w, p);
+    const char *params[9] = {org_id,    ledger_id,    w.from_p,  w.to_p,    w.metadata,
+                             f->status, f->entity_id, w.limit.s, w.offset.s};
+    st = db_exec_rows(c, p->desc ? portfolio_list_desc_sql : portfolio_list_asc_sql, 9, params,
+                      portfolio_from_row, sizeof(pf_portfolio), &rows, n);
+    db_page_window_clear(&w);
+    *items = rows;
+    return st;
 }
 
 db_status pf_store_portfolio_count(db_conn *c, const char *org_id, const char *ledger_id, int64_t *n)
 {
     const char *params[2] = {org_id, ledger_id};
-    return pf_exec_count(c, portfolio_count_sql, 2, params, n);
+    return db_exec_count(c, portfolio_count_sql, 2, params, n);
 }

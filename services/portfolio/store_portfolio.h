@@ -29,7 +29,7 @@ typedef struct pf_portfolio_filter {
 db_status pf_store_portfolio_insert(db_conn *c, const pf_portfolio *in, pf_portfolio *out) MUSTCHECK;
 /* Live portfolio `id` of the ledger, locked as asked; out may be NULL (existence only). */
 db_status pf_store_portfolio_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                                 pf_lock lock, pf_portfolio *out, bool *found) MUSTCHECK;
+                                 db_lock lock, pf_portfolio *out, bool *found) MUSTCHECK;
 /* Write name, entity_id, status, metadata, updated_at and read the row back. */
 db_status pf_store_portfolio_update(db_conn *c, const pf_portfolio *in, pf_portfolio *out,
                                     bool *found) MUSTCHECK;

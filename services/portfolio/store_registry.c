@@ -43,18 +43,19 @@ static const char reg_ledger_lock_close_sql[] =
 static const char reg_ledger_mark_closed_sql[] =
     "UPDATE ledgers SET closed_at = COALESCE(closed_at, $2::timestamptz) WHERE id = $1::uuid";
 
+/* db_row_fn of a state query: column 0 says whether the registered entity is live. */
+static void reg_state_from_row(const PGresult *res, int row, void *out)
+{
+    *(pf_reg_state *)out = db_col_bool(res, row, 0) ? PF_REG_LIVE : PF_REG_GONE;
+}
+
+/* PF_REG_UNKNOWN when the statement finds no registry row. */
 static db_status reg_state(db_conn *c, const char *sql, int n, const char *const *params, pf_reg_state *state)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, n, params, &res);
+    bool found = false;
 
     *state = PF_REG_UNKNOWN;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0)
-        *state = pf_col_bool(res, 0, 0) ? PF_REG_LIVE : PF_REG_GONE;
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, n, params, reg_state_from_row, state, &found);
 }
 
 db_status pf_reg_org_state(db_conn *c, const char *id, pf_reg_state *state)
@@ -71,22 +72,22 @@ db_status pf_reg_ledger_state(db_conn *c, const char *org_id, const char *id, pf
 
 db_status pf_reg_org_register(db_conn *c, const char *id, int64_t updated_us)
 {
-    pf_time_text t = pf_time_param(updated_us);
+    db_param_text t = db_param_time(updated_us);
     const char *params[2] = {id, t.s};
     return db_exec(c, reg_org_register_sql, 2, params, NULL);
 }
 
 db_status pf_reg_ledger_register(db_conn *c, const char *org_id, const char *id, int64_t updated_us)
 {
-    pf_time_text t = pf_time_param(updated_us);
+    db_param_text t = db_param_time(updated_us);
     const char *params[3] = {org_id, id, t.s};
     return db_exec(c, reg_ledger_register_sql, 3, params, NULL);
 }
 
 db_status pf_reg_org_apply(db_conn *c, const char *id, int64_t time_us, int64_t deleted_us)
 {
-    pf_time_text t = pf_time_param(time_us);
-    pf_time_text d = pf_time_param(deleted_us);
+    db_param_text t = db_param_time(time_us);
+    db_param_text d = db_param_time(deleted_us);
     const char *params[3] = {id, t.s, deleted_us >= 0 ? d.s : NULL};
     return db_exec(c, reg_org_apply_sql, 3, params, NULL);
 }
@@ -94,8 +95,8 @@ db_status pf_reg_org_apply(db_conn *c, const char *id, int64_t time_us, int64_t 
 db_status pf_reg_ledger_apply(db_conn *c, const char *org_id, const char *id, int64_t time_us,
                               int64_t deleted_us)
 {
-    pf_time_text t = pf_time_param(time_us);
-    pf_time_text d = pf_time_param(deleted_us);
+    db_param_text t = db_param_time(time_us);
+    db_param_text d = db_param_time(deleted_us);
     const char *params[4] = {org_id, id, t.s, deleted_us >= 0 ? d.s : NULL};
     return db_exec(c, reg_ledger_apply_sql, 4, params, NULL);
 }
@@ -103,18 +104,18 @@ db_status pf_reg_ledger_apply(db_conn *c, const char *org_id, const char *id, in
 db_status pf_reg_ledger_lock_live(db_conn *c, const char *org_id, const char *id, bool *live)
 {
     const char *params[2] = {org_id, id};
-    return pf_exec_exists(c, reg_ledger_lock_live_sql, 2, params, live);
+    return db_exec_exists(c, reg_ledger_lock_live_sql, 2, params, live);
 }
 
 db_status pf_reg_ledger_lock_for_close(db_conn *c, const char *org_id, const char *id, bool *found)
 {
     const char *params[2] = {org_id, id};
-    return pf_exec_exists(c, reg_ledger_lock_close_sql, 2, params, found);
+    return db_exec_exists(c, reg_ledger_lock_close_sql, 2, params, found);
 }
 
 db_status pf_reg_ledger_mark_closed(db_conn *c, const char *id, int64_t at_us)
 {
-    pf_time_text t = pf_time_param(at_us);
+    db_param_text t = db_param_time(at_us);
     const char *params[2] = {id, t.s};
     return db_exec(c, reg_ledger_mark_closed_sql, 2, params, NULL);
 }

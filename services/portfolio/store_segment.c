@@ -32,15 +32,16 @@ static const char segment_soft_delete_sql[] =
     "UPDATE segments SET deleted_at = $4::timestamptz WHERE organization_id = $1::uuid "
     "AND ledger_id = $2::uuid AND id = $3::uuid AND deleted_at IS NULL RETURNING " SEGMENT_COLUMNS;
 
+/* clang-format off */
 #define SEGMENT_LIST_SQL(dir)                                                                                \
     "SELECT " SEGMENT_COLUMNS " FROM segments WHERE organization_id = $1::uuid "                             \
     "AND ledger_id = $2::uuid AND deleted_at IS NULL"                                                        \
     " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)"                                        \
     " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)"                                        \
     " AND metadata @> $5::jsonb"                                                                             \
-    " AND ($6::text IS NULL OR " PF_FOLD("status_code") " = " PF_FOLD(                                       \
-        "$6::text") ")"                                                                                      \
-                    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+    " AND ($6::text IS NULL OR " DB_SQL_FOLD("status_code") " = " DB_SQL_FOLD("$6::text") ")"                \
+    " ORDER BY created_at " dir ", id " dir " LIMIT $7::bigint OFFSET $8::bigint"
+/* clang-format on */
 static const char segment_list_asc_sql[] = SEGMENT_LIST_SQL("ASC");
 static const char segment_list_desc_sql[] = SEGMENT_LIST_SQL("DESC");
 
@@ -64,34 +65,25 @@ void pf_segment_list_free(pf_segment *items, size_t n)
     free(items);
 }
 
-static void segment_from_row(const PGresult *res, int row, pf_segment *s)
+/* db_row_fn of SEGMENT_COLUMNS into a pf_segment. */
+static void segment_from_row(const PGresult *res, int row, void *out)
 {
+    pf_segment *s = out;
+
     pf_segment_clear(s);
     pf_base_from_row(res, row, COL_TAIL, &s->b);
-    s->name = pf_col_text(res, row, COL_NAME);
+    s->name = db_col_text(res, row, COL_NAME);
 }
 
 static db_status segment_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
                                   pf_segment *out, bool *found)
 {
-    PGresult *res = NULL;
-    db_status st = db_exec(c, sql, nparams, params, &res);
-
-    *found = false;
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) > 0) {
-        *found = true;
-        if (out)
-            segment_from_row(res, 0, out);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(c, sql, nparams, params, segment_from_row, out, found);
 }
 
 db_status pf_store_segment_insert(db_conn *c, const pf_segment *in, pf_segment *out)
 {
-    pf_time_text created = pf_time_param(in->b.created_us);
+    db_param_text created = db_param_time(in->b.created_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[8] = {in->b.id,          in->b.organization_id,    in->b.ledger_id, in->name,
                              in->b.status_code, in->b.status_description, metadata,        created.s};
@@ -105,28 +97,17 @@ db_status pf_store_segment_insert(db_conn *c, const pf_segment *in, pf_segment *
 }
 
 db_status pf_store_segment_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                               pf_lock lock, pf_segment *out, bool *found)
+                               db_lock lock, pf_segment *out, bool *found)
 {
     const char *params[3] = {org_id, ledger_id, id};
-    const char *sql = segment_get_sql;
+    const char *sql = db_lock_pick(lock, segment_get_sql, segment_get_key_share_sql, segment_get_update_sql);
 
-    switch (lock) {
-    case PF_LOCK_NONE:
-        sql = segment_get_sql;
-        break;
-    case PF_LOCK_KEY_SHARE:
-        sql = segment_get_key_share_sql;
-        break;
-    case PF_LOCK_UPDATE:
-        sql = segment_get_update_sql;
-        break;
-    }
     return segment_exec_one(c, sql, 3, params, out, found);
 }
 
 db_status pf_store_segment_update(db_conn *c, const pf_segment *in, pf_segment *out, bool *found)
 {
-    pf_time_text updated = pf_time_param(in->b.updated_us);
+    db_param_text updated = db_param_time(in->b.updated_us);
     char *metadata = xstrdup(json_dump(in->b.metadata));
     const char *params[8] = {in->b.organization_id, in->b.ledger_id,          in->b.id, in->name,
                              in->b.status_code,     in->b.status_description, metadata, updated.s};
@@ -139,7 +120,7 @@ db_status pf_store_segment_update(db_conn *c, const pf_segment *in, pf_segment *
 db_status pf_store_segment_soft_delete(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
                                        int64_t at_us, pf_segment *out, bool *found)
 {
-    pf_time_text at = pf_time_param(at_us);
+    db_param_text at = db_param_time(at_us);
     const char *params[4] = {org_id, ledger_id, id, at.s};
     return segment_exec_one(c, segment_soft_delete_sql, 4, params, out, found);
 }
@@ -147,30 +128,21 @@ db_status pf_store_segment_soft_delete(db_conn *c, const char *org_id, const cha
 db_status pf_store_segment_list(db_conn *c, const char *org_id, const char *ledger_id, const page_params *p,
                                 const char *status, pf_segment **items, size_t *n)
 {
-    pf_list_params lp;
-    PGresult *res = NULL;
+    db_page_window w;
+    void *rows = NULL;
     db_status st = DB_OK;
 
-    pf_list_params_init(&lp, p);
-    const char *params[8] = {org_id,      ledger_id, lp.from_p,  lp.to_p,
-                             lp.metadata, status,    lp.limit.s, lp.offset.s};
-    st = db_exec(c, p->desc ? segment_list_desc_sql : segment_list_asc_sql, 8, params, &res);
-    pf_list_params_clear(&lp);
-    *items = NULL;
-    *n = 0;
-    if (st != DB_OK)
-        return st;
-    int rows = PQntuples(res);
-    *items = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(pf_segment));
-    for (int i = 0; i < rows; i++)
-        segment_from_row(res, i, &(*items)[i]);
-    *n = (size_t)rows;
-    PQclear(res);
-    return DB_OK;
+    db_page_window_init(&w, p);
+    const char *params[8] = {org_id, ledger_id, w.from_p, w.to_p, w.metadata, status, w.limit.s, w.offset.s};
+    st = db_exec_rows(c, p->desc ? segment_list_desc_sql : segment_list_asc_sql, 8, params, segment_from_row,
+                      sizeof(pf_segment), &rows, n);
+    db_page_window_clear(&w);
+    *items = rows;
+    return st;
 }
 
 db_status pf_store_segment_count(db_conn *c, const char *org_id, const char *ledger_id, int64_t *n)
 {
     const char *params[2] = {org_id, ledger_id};
-    return pf_exec_count(c, segment_count_sql, 2, params, n);
+    return db_exec_count(c, segment_count_sql, 2, params, n);
 }

@@ -24,7 +24,7 @@ void pf_segment_list_free(pf_segment *items, size_t n);
 db_status pf_store_segment_insert(db_conn *c, const pf_segment *in, pf_segment *out) MUSTCHECK;
 /* Live segment `id` of the ledger, locked as asked; out may be NULL (existence only). */
 db_status pf_store_segment_get(db_conn *c, const char *org_id, const char *ledger_id, const char *id,
-                               pf_lock lock, pf_segment *out, bool *found) MUSTCHECK;
+                               db_lock lock, pf_segment *out, bool *found) MUSTCHECK;
 /* Write name, status, metadata, updated_at; DB_CONFLICT when another live segment has the name. */
 db_status pf_store_segment_update(db_conn *c, const pf_segment *in, pf_segment *out, bool *found) MUSTCHECK;
 /* Set deleted_at and read the deleted row back. */
