@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "config/config.h"
 #include "docs.h"
 #include "gw_routes.h"
@@ -30,6 +31,7 @@ typedef struct gateway_config {
     int pool_size;
     int shutdown_grace_ms;
     const char *log_level;
+    auth_config auth;
 } gateway_config;
 
 static _Atomic(http_server *) gateway_server;
@@ -132,6 +134,20 @@ int main(int argc, char **argv)
          "time in-flight requests get to finish on SIGTERM", &cfg.shutdown_grace_ms},
         {"LOG_LEVEL", CFG_ENUM, "info", 0, 0, "debug|info|warn|error", false, "minimum log level",
          &cfg.log_level},
+        {"AUTH_ENABLED", CFG_BOOL, "false", 0, 0, NULL, false,
+         "require a credential on every /v1 route (off: credentials are ignored)", &cfg.auth.enabled},
+        {"AUTH_JWT_ALGORITHM", CFG_ENUM, "HS256", 0, 0, "HS256|RS256", false,
+         "algorithm bearer tokens must be signed with", &cfg.auth.algorithm},
+        {"AUTH_JWT_SECRET", CFG_STRING, "", 0, 0, NULL, true, "HS256 shared secret, at least 32 bytes",
+         &cfg.auth.secret},
+        {"AUTH_JWT_PUBLIC_KEY_FILE", CFG_STRING, "", 0, 0, NULL, false,
+         "RS256: PEM public key file (BEGIN PUBLIC KEY, RSA >= 2048 bits)", &cfg.auth.public_key_file},
+        {"AUTH_JWT_ISSUER", CFG_STRING, "", 0, 0, NULL, false, "required iss claim (empty: not checked)",
+         &cfg.auth.issuer},
+        {"AUTH_JWT_AUDIENCE", CFG_STRING, "", 0, 0, NULL, false,
+         "required aud claim, string or array member (empty: not checked)", &cfg.auth.audience},
+        {"AUTH_API_KEYS", CFG_STRING, "", 0, 0, NULL, true, "static API keys: key:read,key:write,...",
+         &cfg.auth.api_keys},
     };
 
     memset(&cfg, 0, sizeof(cfg));
@@ -147,11 +163,19 @@ int main(int argc, char **argv)
     settings.proxy_timeout_ms = cfg.upstream_timeout_ms;
     settings.probe_timeout_ms = cfg.readyz_timeout_ms;
     settings.pool_size = cfg.pool_size;
+    {
+        char why[256];
+        if (auth_init(&cfg.auth, why, sizeof(why)) < 0) {
+            fprintf(stderr, "%s: %s\n", GATEWAY_PROG, why);
+            return 2;
+        }
+    }
 
     log_init("gateway", cfg.log_level);
     health_configure("gateway", NULL);
     if (gateway_install_signals() < 0) {
         log_error("cannot install signal handlers");
+        auth_shutdown();
         return 1;
     }
 
@@ -171,6 +195,7 @@ int main(int argc, char **argv)
         .worker_init = gateway_worker_init,
         .worker_free = gateway_worker_free,
         .worker_arg = &settings,
+        .pre_body_check = auth_enabled() ? auth_check_request : NULL,
     };
     srv = http_server_new(&scfg);
     if (srv == NULL)
@@ -182,12 +207,20 @@ int main(int argc, char **argv)
     log_info("gateway routing to onboarding=%s portfolio=%s transaction=%s (timeout %d ms, pool %d)",
              settings.targets[GW_ONBOARDING].authority, settings.targets[GW_PORTFOLIO].authority,
              settings.targets[GW_TRANSACTION].authority, cfg.upstream_timeout_ms, cfg.pool_size);
+    if (auth_enabled())
+        log_info("authentication enabled: %s bearer tokens %s, %zu API key(s)%s%s", cfg.auth.algorithm,
+                 cfg.auth.secret[0] || cfg.auth.public_key_file[0] ? "accepted" : "refused (no key)",
+                 auth_api_key_count(), cfg.auth.issuer[0] ? ", issuer checked" : "",
+                 cfg.auth.audience[0] ? ", audience checked" : "");
+    else
+        log_info("authentication disabled (AUTH_ENABLED=false): credentials are ignored");
     rc = http_server_run(srv, cfg.shutdown_grace_ms) == 0 ? 0 : 1;
 
 cleanup:
     atomic_store(&gateway_server, NULL);
     readyz_set_server(NULL);
     http_server_free(srv);
+    auth_shutdown();
     free(handlers);
     free(rows);
     return rc;

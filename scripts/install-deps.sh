@@ -12,6 +12,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libevent-dev libpq-dev libhiredis-dev libjson-c-dev librdkafka-dev libcriterion-dev libcurl4-openssl-dev
+  libssl-dev
   postgresql redis-server default-jre-headless maven
   python3 python3-yaml python3-venv curl docker-compose
 )

@@ -3,6 +3,7 @@
  * acks=all, one active relay per service through an advisory lock, LISTEN/NOTIFY wake-up with polling
  * fallback), and the consumer helper (manual offset commits after an inbox-deduplicated handler). */
 #pragma once
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,31 @@ typedef struct bus_event {
 /* Insert one outbox row on `c`, which must be inside the caller's transaction (after it took its row
  * locks). Generates the ce_id (UUIDv7) into id_out when not NULL. The row's trigger sends NOTIFY. */
 db_status bus_outbox_insert(db_conn *c, const bus_event *ev, char id_out[37]) MUSTCHECK;
+
+/* ---- entity events (events.md sections 2-4) ---- */
+
+/* Every ce_type is BUS_TYPE_PREFIX "<entity>.<action>", e.g. "studio.lerian.ledger.created". */
+#define BUS_TYPE_PREFIX "studio.lerian."
+
+/* The lifecycle actions most entities emit (others, such as "posted" or "changed", are passed as text). */
+typedef enum bus_action { BUS_ACTION_CREATED, BUS_ACTION_UPDATED, BUS_ACTION_DELETED } bus_action;
+
+/* "created", "updated" or "deleted": a static string ("updated" for a value outside the enum). */
+const char *bus_action_name(bus_action action);
+
+/* bus_outbox_insert of the event BUS_TYPE_PREFIX "<entity>.<action>" on `topic`, with key, subject,
+ * organization_id, ledger_id (NULL: none) and time_us as in bus_event and the value json_text byte for
+ * byte (NUL-terminated; the caller keeps it). Same transaction rule and DB_* statuses as
+ * bus_outbox_insert (DB_ERROR, logged, when the type would not fit); the ce_id is not returned. */
+db_status bus_outbox_insert_text(db_conn *c, const char *topic, const char *entity, const char *action,
+                                 const char *key, const char *subject, const char *organization_id,
+                                 const char *ledger_id, int64_t time_us, const char *json_text) MUSTCHECK;
+
+/* bus_outbox_insert_text with the value data serialised by json_dump (plain, slashes unescaped); data
+ * stays the caller's. */
+db_status bus_outbox_insert_json(db_conn *c, const char *topic, const char *entity, const char *action,
+                                 const char *key, const char *subject, const char *organization_id,
+                                 const char *ledger_id, int64_t time_us, json_object *data) MUSTCHECK;
 
 /* ---- relay ---- */
 typedef struct bus_relay_config {

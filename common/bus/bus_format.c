@@ -1,7 +1,8 @@
-/* Pure helpers of the bus: CloudEvents headers of an outbox row, outbox INSERT parameters, librdkafka
- * configuration tables, backoff and delivered-prefix arithmetic, consumer header mapping.
+/* Pure helpers of the bus: CloudEvents headers of an outbox row, event types, outbox INSERT parameters,
+ * librdkafka configuration tables, backoff and delivered-prefix arithmetic, consumer header mapping.
  * No I/O and no allocation beyond the caller's buffers, so all of it is unit-tested without servers. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bus/bus_internal.h"
@@ -41,6 +42,29 @@ int bus_outbox_params(const bus_event *ev, const char *id, char *timebuf, size_t
     params[6] = ev->organization_id;
     params[7] = ev->ledger_id && ev->ledger_id[0] ? ev->ledger_id : NULL;
     return 0;
+}
+
+const char *bus_action_name(bus_action action)
+{
+    switch (action) {
+    case BUS_ACTION_CREATED:
+        return "created";
+    case BUS_ACTION_UPDATED:
+        return "updated";
+    case BUS_ACTION_DELETED:
+        return "deleted";
+    }
+    return "updated";
+}
+
+int bus_event_type(const char *entity, const char *action, char *out, size_t cap)
+{
+    int n = 0;
+
+    if (!entity || !action || !out || cap == 0)
+        return -1;
+    n = snprintf(out, cap, BUS_TYPE_PREFIX "%s.%s", entity, action);
+    return n >= 0 && (size_t)n < cap ? 0 : -1;
 }
 
 static size_t put(bus_kv *out, size_t cap, size_t n, const char *name, const char *value)

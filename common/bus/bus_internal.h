@@ -46,6 +46,13 @@ size_t bus_ce_headers(const bus_row *row, const char *source, bus_kv out[BUS_MAX
 int bus_outbox_params(const bus_event *ev, const char *id, char *timebuf, size_t timebuf_len,
                       const char *params[8]);
 
+/* Room for a ce_type: BUS_TYPE_PREFIX, an entity name, '.', an action name and the NUL. */
+#define BUS_TYPE_MAX 128
+
+/* Write BUS_TYPE_PREFIX "<entity>.<action>" into out[cap]. Returns 0, or -1 when an argument is NULL or
+ * the text does not fit (out is then unspecified). */
+int bus_event_type(const char *entity, const char *action, char *out, size_t cap) MUSTCHECK;
+
 /* librdkafka properties. Each fills out (cap entries) and returns the number written; values point to
  * static strings or to the arguments. */
 size_t bus_producer_conf(const char *brokers, bus_kv *out, size_t cap);

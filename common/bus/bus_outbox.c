@@ -1,8 +1,10 @@
-/* Outbox writer: one INSERT in the caller's transaction per event, with the value bytes as a binary
- * parameter so they are stored (and later republished) verbatim. Must not open or commit transactions. */
+/* Outbox writer: one INSERT in the caller's transaction per event (given whole, or as an entity event
+ * whose type and value it builds), with the value bytes as a binary parameter so they are stored (and
+ * later republished) verbatim. Must not open or commit transactions. */
 #include <string.h>
 
 #include "bus/bus_internal.h"
+#include "json/json.h"
 #include "log/log.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
@@ -50,4 +52,36 @@ db_status bus_outbox_insert(db_conn *c, const bus_event *ev, char id_out[37])
     }
     PQclear(res);
     return st;
+}
+
+db_status bus_outbox_insert_text(db_conn *c, const char *topic, const char *entity, const char *action,
+                                 const char *key, const char *subject, const char *organization_id,
+                                 const char *ledger_id, int64_t time_us, const char *json_text)
+{
+    char type[BUS_TYPE_MAX];
+    bus_event ev = {
+        .topic = topic,
+        .key = key,
+        .type = type,
+        .subject = subject,
+        .time_us = time_us,
+        .organization_id = organization_id,
+        .ledger_id = ledger_id,
+        .data = json_text,
+        .data_len = json_text ? strlen(json_text) : 0,
+    };
+
+    if (bus_event_type(entity, action, type, sizeof(type)) < 0) {
+        log_error("bus: outbox insert with an invalid event type");
+        return DB_ERROR;
+    }
+    return bus_outbox_insert(c, &ev, NULL);
+}
+
+db_status bus_outbox_insert_json(db_conn *c, const char *topic, const char *entity, const char *action,
+                                 const char *key, const char *subject, const char *organization_id,
+                                 const char *ledger_id, int64_t time_us, json_object *data)
+{
+    return bus_outbox_insert_text(c, topic, entity, action, key, subject, organization_id, ledger_id, time_us,
+                                  json_dump(data));
 }

@@ -11,13 +11,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libpq-fe.h>
+
+#include "config/config_url.h"
 #include "util/mem.h"
 
 #define CONFIG_SHOW_MAX 64 /* longest piece of a bad value echoed in an error line */
 
 /* Print "<prog>: <name>: <reason>" and exit 2. */
-static void config_fail(const char *prog, const char *name, const char *fmt, ...)
-    PRINTF_LIKE(3, 4) __attribute__((noreturn));
+static void config_fail(const char *prog, const char *name, const char *fmt, ...) PRINTF_LIKE(3, 4)
+    __attribute__((noreturn));
 static void config_fail(const char *prog, const char *name, const char *fmt, ...)
 {
     strbuf sb = {0};
@@ -70,14 +73,17 @@ static void config_int_bounds(const config_var *v, long *lo, long *hi)
     *hi = v->max > INT_MAX ? INT_MAX : v->max;
 }
 
-/* Strict decimal integer: optional sign, digits only, no spaces; 0 on success. */
-static int config_parse_long(const char *s, long *out)
+/* Strict decimal integer: ASCII digits only, no '+', no spaces, no leading zero ("0" itself is fine), and
+ * a leading '-' only when allow_minus. 0 on success, -1 otherwise (also on overflow). */
+static int config_parse_long(const char *s, bool allow_minus, long *out)
 {
     const char *p = s;
-    if (*p == '+' || *p == '-')
+    if (allow_minus && *p == '-')
         p++;
     if (*p < '0' || *p > '9')
         return -1;
+    if (p[0] == '0' && p[1] != '\0')
+        return -1; /* "03001": octal to some tools, decimal to others; refuse rather than guess */
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
             return -1;
@@ -88,6 +94,26 @@ static int config_parse_long(const char *s, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* libpq's own verdict on a connection string. The reason is copied (one line) into why, and is only
+ * ever printed for non-secret entries: it may quote pieces of the value. 0 when accepted. */
+static int config_check_conninfo(const char *value, char *why, size_t cap)
+{
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(value, &err);
+
+    why[0] = '\0';
+    if (opts) {
+        PQconninfoFree(opts);
+        return 0;
+    }
+    snprintf(why, cap, "%s", err ? err : "not accepted by libpq");
+    for (char *p = why; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = *(p + 1) ? ' ' : '\0';
+    PQfreemem(err);
+    return -1;
 }
 
 static int config_parse_bool(const char *s, bool *out)
@@ -158,7 +184,7 @@ static void config_load_one(const char *prog, config_var *v)
     case CFG_INT: {
         long lo = 0, hi = 0, n = 0;
         config_int_bounds(v, &lo, &hi);
-        if (config_parse_long(value, &n) < 0 || n < lo || n > hi) {
+        if (config_parse_long(value, lo < 0, &n) < 0 || n < lo || n > hi) {
             char *shown = config_show(v, value);
             config_fail(prog, v->name, "must be an integer between %ld and %ld, got %s", lo, hi, shown);
         }
@@ -182,6 +208,39 @@ static void config_load_one(const char *prog, config_var *v)
         }
         *(const char **)v->target = value;
         return;
+    case CFG_HTTP_URL: {
+        config_http_url url;
+        const char *why = NULL;
+        if (config_http_url_parse(value, &url, &why) < 0) {
+            char *shown = config_show(v, value);
+            config_fail(prog, v->name, "must be http://host:port (%s), got %s", why, shown);
+        }
+        *(const char **)v->target = value;
+        return;
+    }
+    case CFG_HOST_PORTS: {
+        const char *why = NULL;
+        if (config_host_port_list_check(value, &why) < 0) {
+            char *shown = config_show(v, value);
+            config_fail(prog, v->name, "must be host:port[,host:port...] (%s), got %s", why, shown);
+        }
+        *(const char **)v->target = value;
+        return;
+    }
+    case CFG_PG_CONNINFO: {
+        char why[256];
+        if (config_check_conninfo(value, why, sizeof(why)) < 0) {
+            if (v->secret)
+                config_fail(
+                    prog, v->name,
+                    "is not a PostgreSQL connection URI or key=value string (secret value not shown)");
+            char *shown = config_show(v, value);
+            config_fail(prog, v->name, "is not a PostgreSQL connection URI or key=value string (%s), got %s",
+                        why, shown);
+        }
+        *(const char **)v->target = value;
+        return;
+    }
     }
 }
 
@@ -210,6 +269,12 @@ static const char *config_type_name(config_type t)
         return "bool";
     case CFG_ENUM:
         return "enum";
+    case CFG_HTTP_URL:
+        return "http-url";
+    case CFG_HOST_PORTS:
+        return "host:port,...";
+    case CFG_PG_CONNINFO:
+        return "pg-conninfo";
     }
     return "?";
 }

@@ -80,6 +80,16 @@ json_object *db_col_json_object(const PGresult *res, int row, int col)
     return obj;
 }
 
+void db_col_entity_common(const PGresult *res, int row, int col, entity_common *out)
+{
+    out->status_code = db_col_text(res, row, col);
+    out->status_description = db_col_text(res, row, col + 1);
+    out->metadata = db_col_json_object(res, row, col + 2);
+    out->created_us = db_col_i64(res, row, col + 3, 0);
+    out->updated_us = db_col_i64(res, row, col + 4, 0);
+    out->deleted_us = db_col_i64(res, row, col + 5, -1);
+}
+
 /* ---- parameter text ---------------------------------------------------------------------------- */
 
 db_param_text db_param_time(int64_t us)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "entity/entity.h"
 #include "pagination/pagination.h"
 #include "timeutil/timeutil.h"
 #include "util/mem.h"
@@ -29,6 +30,15 @@
 /* Epoch microseconds of a timestamptz expression, for select lists (exact: extract() is numeric);
  * read it back with db_col_i64. */
 #define DB_SQL_EPOCH_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+/* The columns of an entity_common (status, metadata, times), in the order db_col_entity_common reads
+ * them. */
+/* clang-format off */
+#define DB_SQL_ENTITY_COLUMNS                                                                                \
+    "status_code, status_description, metadata::text, "                                                      \
+    DB_SQL_EPOCH_US("created_at") ", " DB_SQL_EPOCH_US("updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
+/* clang-format on */
+#define DB_ENTITY_COLUMN_COUNT 6
 
 /* ---- row locks ----------------------------------------------------------------------------------- */
 
@@ -61,6 +71,10 @@ bool db_col_bool(const PGresult *res, int row, int col);
  * reference, or a new empty object when the value is SQL NULL, unparseable or not an object (the
  * last two are logged as errors). */
 json_object *db_col_json_object(const PGresult *res, int row, int col);
+
+/* An entity_common from columns col .. col + DB_ENTITY_COLUMN_COUNT - 1 (DB_SQL_ENTITY_COLUMNS):
+ * *out's members are overwritten, not freed (pass it empty); it owns the new copies. */
+void db_col_entity_common(const PGresult *res, int row, int col, entity_common *out);
 
 /* ---- parameter text ------------------------------------------------------------------------------ */
 

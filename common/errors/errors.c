@@ -79,6 +79,22 @@ bool api_error_is_set(const api_error *e)
     return e->id != ERR_NONE;
 }
 
+/* api.md "Envelope": `fields` appears on these codes only. Enforced here, in the one place every
+ * envelope is built, so a caller that attached fields to another code cannot leak them. */
+static bool err_carries_fields(err_id id)
+{
+    static const err_id with_fields[] = {
+        ERR_MISSING_FIELDS,           ERR_BAD_REQUEST,
+        ERR_METADATA_KEY_LENGTH,      ERR_METADATA_VALUE_LENGTH,
+        ERR_UNEXPECTED_FIELDS,        ERR_INVALID_PATH_PARAMETER,
+        ERR_INVALID_METADATA_NESTING, ERR_INVALID_QUERY_PARAMETER,
+    };
+    for (size_t i = 0; i < ARRAY_LEN(with_fields); i++)
+        if (with_fields[i] == id)
+            return true;
+    return false;
+}
+
 json_object *api_error_to_json(const api_error *e)
 {
     const err_def *d = err_get(e->id);
@@ -92,7 +108,7 @@ json_object *api_error_to_json(const api_error *e)
     json_object_object_add(o, "message", json_object_new_string(msg));
     if (e->id == ERR_ENTITY_NOT_FOUND && e->entity_type)
         json_object_object_add(o, "entityType", json_object_new_string(e->entity_type));
-    if (!server && e->fields)
+    if (!server && e->fields && err_carries_fields(e->id))
         json_object_object_add(o, "fields", json_object_get(e->fields));
     return o;
 }

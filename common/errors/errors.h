@@ -44,5 +44,6 @@ void api_error_field_value(api_error *e, const char *path, json_object *value);
 void api_error_clear(api_error *e);
 bool api_error_is_set(const api_error *e);
 /* The envelope {"code","title","message"[,"entityType"][,"fields"]}; new reference for the caller.
- * 5xx: message is "internal error" and fields are omitted. */
+ * fields are emitted only for 0009, 0047, 0050, 0051, 0053, 0065, 0067 and 0082 (api.md "Envelope"),
+ * whatever the caller set; 5xx: message is "internal error" (and no fields). */
 json_object *api_error_to_json(const api_error *e);

@@ -94,6 +94,7 @@ struct http_request {
     size_t query_count;
     bool replied;
     bool in_dispatch;                /* the pipeline or a synchronous handler is still on the stack */
+    bool close_after;                /* answer with Connection: close (see http_body_left_unread) */
 };
 
 static int64_t http_now_us(void)
@@ -116,6 +117,20 @@ static void http_request_free(http_request *r)
         r->next->prev = r->prev;
     w->inflight--;
     arena_free(r->arena); /* r lives in its own arena */
+}
+
+/* True when the request declares a body that evhttp does not read: libevent 2.1 reads no body for
+ * HEAD and TRACE, so those bytes would be parsed as the next request on the connection (a desync).
+ * Such a request is answered normally, with Connection: close, and the bytes are dropped with it. */
+static bool http_body_left_unread(struct evhttp_request *req)
+{
+    enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+    if (cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_TRACE)
+        return false;
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    const char *te = evhttp_find_header(in, "Transfer-Encoding");
+    const char *cl = evhttp_find_header(in, "Content-Length");
+    return te != NULL || (cl != NULL && strspn(cl, "0 \t") != strlen(cl));
 }
 
 /* The client connection closed before the reply (closecb set per request in http_on_request, cleared
@@ -228,9 +243,10 @@ const char *http_req_body(http_request *r, size_t *len)
     return r->body;
 }
 
-/* Query string: pieces split on '&', then on the first '='; keys and values percent-decoded with
- * router_percent_decode. '+' is kept as '+' (RFC 3986 has no form encoding; Midaz clients send %20),
- * a piece without '=' has value "", empty pieces are skipped. Order and repeats are kept. */
+/* Query string: pieces split on '&', then on the first '='; keys and values decoded with
+ * router_query_decode (form encoding: '+' is a space, as Go's url.Values and the Midaz clients send
+ * it; %2B is a '+'). A piece without '=' has value "", empty pieces are skipped. Order and repeats
+ * are kept. Invalid UTF-8 is left for page_params_parse to refuse with 0082. */
 size_t http_req_query(http_request *r, const query_param **out)
 {
     if (!r->query_loaded) {
@@ -247,8 +263,8 @@ size_t http_req_query(http_request *r, const query_param **out)
             if (len > 0) {
                 const char *eq = memchr(p, '=', len);
                 size_t klen = eq ? (size_t)(eq - p) : len;
-                char *k = router_percent_decode(p, klen);
-                char *v = eq ? router_percent_decode(eq + 1, len - klen - 1) : xstrdup("");
+                char *k = router_query_decode(p, klen);
+                char *v = eq ? router_query_decode(eq + 1, len - klen - 1) : xstrdup("");
                 r->query_params[r->query_count].key = arena_strdup(r->arena, k);
                 r->query_params[r->query_count].value = arena_strdup(r->arena, v);
                 r->query_count++;
@@ -307,7 +323,7 @@ static void http_send(http_request *r, int status, const char *content_type, con
         http_header_replace(h, "Content-Type", content_type);
     snprintf(clen, sizeof(clen), "%zu", len);
     http_header_replace(h, "Content-Length", clen);
-    if (atomic_load(&r->w->srv->draining))
+    if (r->close_after || atomic_load(&r->w->srv->draining))
         http_header_replace(h, "Connection", "close");
     if (len)
         evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
@@ -487,6 +503,13 @@ static void http_pipeline(http_request *r)
         break;
     }
 
+    /* (2b) the server's own check between route and body size (the gateway's authentication) */
+    if (s->cfg.pre_body_check && s->cfg.pre_body_check(r) != 0) {
+        if (!r->replied)
+            http_reply_error(r, ERR_INTERNAL, "pre-body check on %s refused without replying", r->tmpl);
+        return;
+    }
+
     /* (3) body size, after de-chunking; counted even where the body is then ignored */
     size_t max_body = s->cfg.max_body ? s->cfg.max_body : HTTP_MAX_BODY;
     if (evbuffer_get_length(evhttp_request_get_input_buffer(r->req)) > max_body) {
@@ -549,6 +572,7 @@ static void http_on_request(struct evhttp_request *req, void *arg)
     log_set_request_id(r->id);
 
     http_method_of(evhttp_request_get_command(req), &r->method, &r->method_name);
+    r->close_after = http_body_left_unread(req);
     const char *uri = evhttp_request_get_uri(req);
     r->uri = arena_strdup(a, uri ? uri : "");
     http_split_target(r, r->uri);

@@ -44,6 +44,10 @@ typedef struct http_server_config {
     void *(*worker_init)(int index, struct event_base *base, void *arg);
     void (*worker_free)(void *worker_data);
     void *worker_arg;
+    /* Optional (NULL: none). Runs on every matched route after the route check (404/405) and before
+     * the body-size check (413): the gateway's authentication (api.md "Validation order" step 1).
+     * Returns 0 to go on, or non-zero after replying synchronously (the pipeline then stops). */
+    int (*pre_body_check)(http_request *r);
 } http_server_config;
 
 /* Bind and listen (so the port is taken when this returns). NULL on failure (logged). */
@@ -65,7 +69,9 @@ const char *http_req_method_name(const http_request *r);
 const char *http_req_path(const http_request *r);      /* raw path without query */
 const char *http_req_uri(const http_request *r);       /* raw path and query as received */
 const char *http_req_template(const http_request *r);  /* matched template or "unmatched" */
-const char *http_req_param(const http_request *r, const char *name); /* decoded path parameter */
+/* Percent-decoded path parameter, always valid UTF-8 (router_percent_decode keeps the raw text of a
+ * segment that does not decode to UTF-8), or NULL. */
+const char *http_req_param(const http_request *r, const char *name);
 const char *http_req_id(const http_request *r);        /* X-Request-Id (kept or generated) */
 const char *http_req_header(const http_request *r, const char *name);
 const void *http_req_route_data(const http_request *r); /* http_route.data of the matched row */
@@ -75,7 +81,9 @@ struct evhttp_request *http_req_raw(http_request *r);
 arena *http_req_arena(http_request *r);                /* freed when the request ends */
 /* Body bytes (NUL-terminated copy; len excludes the NUL). Never NULL (empty body: "" and 0). */
 const char *http_req_body(http_request *r, size_t *len);
-/* Query parameters in order, repeats kept, percent-decoded; arena-owned. */
+/* Query parameters in order, repeats kept, arena-owned. Keys and values are decoded as
+ * application/x-www-form-urlencoded ('+' is a space, "%2B" a '+'; router_query_decode), and may hold
+ * invalid UTF-8: pass them through page_params_parse (0082) before they reach SQL. */
 size_t http_req_query(http_request *r, const query_param **out);
 
 /* ---- replies (exactly one per request; each echoes X-Request-Id) ----

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "log/log.h"
+#include "util/ascii.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define ROUTER_MAX_SEGMENTS 32
 
@@ -137,41 +139,82 @@ void router_free(router *r)
     free(r);
 }
 
-static int hex_value(char c)
+/* Kept because router.h declares it for its callers; the rules live in util/utf8.c. */
+bool router_utf8_valid(const char *s, size_t n)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return utf8_valid(s, n);
 }
 
-/* A malformed escape keeps the whole raw text, as Go's PathUnescape failure path does, so validation
- * then sees what the client sent; %00 is refused because a C string cannot carry it (a UUID followed
- * by %00 must not validate as that UUID). */
-char *router_percent_decode(const char *s, size_t n)
+/* The raw text of a segment whose decoding was refused. Bytes sent unencoded could themselves be
+ * invalid UTF-8; those are then written as %XX so the value stays text PostgreSQL accepts. */
+static char *router_raw_copy(const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (utf8_valid(s, n))
+        return xstrndup(s, n);
+    char *out = xmalloc(3 * n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            out[o++] = (char)c;
+            continue;
+        }
+        out[o++] = '%';
+        out[o++] = hex[c >> 4];
+        out[o++] = hex[c & 15];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Shared decoder; NULL when an escape is malformed or is %00. A malformed escape keeps the whole raw
+ * text, as Go's PathUnescape failure path does, so validation then sees what the client sent; %00 is
+ * refused because a C string cannot carry it (a UUID followed by %00 must not validate as that UUID). */
+static char *router_decode(const char *s, size_t n, bool plus_is_space, size_t *len_out)
 {
     char *out = xmalloc(n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+' && plus_is_space) {
+            out[o++] = ' ';
+            continue;
+        }
         if (s[i] != '%') {
             out[o++] = s[i];
             continue;
         }
-        int hi = n - i >= 3 ? hex_value(s[i + 1]) : -1;
-        int lo = n - i >= 3 ? hex_value(s[i + 2]) : -1;
+        int hi = n - i >= 3 ? ascii_hex_value(s[i + 1]) : -1;
+        int lo = n - i >= 3 ? ascii_hex_value(s[i + 2]) : -1;
         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-            memcpy(out, s, n);
-            out[n] = '\0';
-            return out;
+            free(out);
+            return NULL;
         }
         out[o++] = (char)(hi * 16 + lo);
         i += 2;
     }
     out[o] = '\0';
+    *len_out = o;
     return out;
+}
+
+/* An undecodable or non-UTF-8 segment keeps its raw text: PostgreSQL refuses invalid UTF-8 with an
+ * error (a 500), while the raw text is valid and simply matches no alias, code or UUID. */
+char *router_percent_decode(const char *s, size_t n)
+{
+    size_t len = 0;
+    char *out = router_decode(s, n, false, &len);
+    if (out && utf8_valid(out, len))
+        return out;
+    free(out);
+    return router_raw_copy(s, n);
+}
+
+char *router_query_decode(const char *s, size_t n)
+{
+    size_t len = 0;
+    char *out = router_decode(s, n, true, &len);
+    return out ? out : xstrndup(s, n);
 }
 
 route_result router_match(const router *r, const char *path, unsigned method, route_match *out)

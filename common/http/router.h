@@ -34,7 +34,8 @@ typedef struct route_match {
     unsigned allowed;               /* OK and 405: union of the template's methods */
     size_t param_count;
     const char *param_names[ROUTER_MAX_PARAMS];
-    char *param_values[ROUTER_MAX_PARAMS]; /* percent-decoded, owned by the match (route_match_clear) */
+    char *param_values[ROUTER_MAX_PARAMS]; /* router_percent_decode'd (always valid UTF-8), owned by
+                                            * the match (route_match_clear) */
 } route_match;
 
 typedef struct router router;
@@ -51,9 +52,22 @@ void route_match_clear(route_match *m);
 /* Value of a named parameter of a match, or NULL. */
 const char *route_match_param(const route_match *m, const char *name);
 
-/* Percent-decode n bytes ('+' is not special) into a new heap string (caller frees). A malformed
- * escape ("%zz", a cut "%4") or "%00" anywhere keeps the raw text unchanged. Never NULL. */
+/* Percent-decode n bytes of a path segment ('+' is not special) into a new heap string (caller
+ * frees). Never NULL. The raw text is kept unchanged instead when the segment has a malformed escape
+ * ("%zz", a cut "%4"), a "%00", or when the decoded bytes are not valid UTF-8 ("%FF", a cut "%C3"):
+ * then a UUID check answers 0065, and an {alias} or {asset_code} lookup finds nothing (a raw '%' is
+ * never part of one), so no invalid UTF-8 ever reaches a handler or PostgreSQL. Should the raw text
+ * itself carry invalid UTF-8 (bytes sent unencoded), its bytes >= 0x80 are written as %XX escapes. */
 char *router_percent_decode(const char *s, size_t n);
+/* Decode n bytes of a query-string key or value as application/x-www-form-urlencoded does (what Go's
+ * url.Values and Midaz clients send): '+' is a space, "%2B" a literal '+', other %XX escapes their
+ * byte. A malformed escape or "%00" keeps the raw text unchanged ('+' included). The result is NOT
+ * checked for UTF-8: page_params_parse refuses invalid UTF-8 with 0082 naming the parameter. New heap
+ * string (caller frees), never NULL. */
+char *router_query_decode(const char *s, size_t n);
+/* True when the n bytes at s are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF, no cut sequence), i.e. text PostgreSQL accepts. NUL bytes count as valid. */
+bool router_utf8_valid(const char *s, size_t n);
 
 /* "GET, POST" style Allow value for a method set, in GET, HEAD, POST, PUT, PATCH, DELETE order. */
 void router_allow_header(unsigned methods, char *out, size_t cap);

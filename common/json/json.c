@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "decimal/decimal.h"
+#include "util/ascii.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 /* ============================================================================================== */
 /* Parser                                                                                         */
@@ -39,52 +41,6 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
-/* Length of the valid UTF-8 sequence starting at s (lead byte >= 0x80), or 0 when it is invalid:
- * overlong forms, UTF-16 surrogates, code points above U+10FFFF and truncated sequences. */
-static size_t utf8_seq_len(const unsigned char *s, const unsigned char *end)
-{
-    size_t avail = (size_t)(end - s);
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t n = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
-}
-
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u"; ps->p points at the first digit. */
 static int read_hex4(parser *ps, unsigned *out)
 {
@@ -92,7 +48,7 @@ static int read_hex4(parser *ps, unsigned *out)
     if (ps->end - ps->p < 4)
         return syntax_error(ps, "truncated \\u escape");
     for (int i = 0; i < 4; i++) {
-        int h = hex_value(ps->p[i]);
+        int h = ascii_hex_value(ps->p[i]);
         if (h < 0)
             return syntax_error(ps, "invalid \\u escape");
         v = (v << 4) | (unsigned)h;
@@ -150,7 +106,7 @@ static int parse_string(parser *ps, strbuf *sb, bool *has_nul)
         if (c < 0x20)
             return syntax_error(ps, "control character in string");
         if (c >= 0x80) {
-            size_t n = utf8_seq_len(ps->p, ps->end);
+            size_t n = utf8_seq_len(ps->p, (size_t)(ps->end - ps->p));
             if (n == 0)
                 return syntax_error(ps, "invalid UTF-8");
             strbuf_append(sb, (const char *)ps->p, n);
@@ -971,7 +927,7 @@ static bool uuid_text_ok(const char *s, size_t n)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-')
                 return false;
-        } else if (hex_value((unsigned char)s[i]) < 0) {
+        } else if (ascii_hex_value((unsigned char)s[i]) < 0) {
             return false;
         }
     }
@@ -1202,13 +1158,19 @@ cleanup:
 int json_decode_body(const char *text, size_t len, const json_schema *schema, json_mode mode,
                      json_object **out, api_error *e)
 {
+    return json_decode_body_ex(text, len, schema, mode, NULL, NULL, out, e);
+}
+
+int json_decode_body_ex(const char *text, size_t len, const json_schema *schema, json_mode mode,
+                        json_extra_rules_fn extra, void *arg, json_object **out, api_error *e)
+{
     json_parse_info info = {0};
     json_object *body = NULL;
 
     *out = NULL;
     if (json_parse_strict(text, len, JSON_MAX_DEPTH, &body, &info, e) < 0)
         return -1;
-    if (json_validate(schema, body, mode, &info, e) < 0) {
+    if (json_validate_ex(schema, body, mode, &info, extra, arg, e) < 0) {
         json_object_put(body);
         return -1;
     }

@@ -94,6 +94,9 @@ int json_validate_ex(const json_schema *schema, json_object *body, json_mode mod
 /* Convenience: parse then validate. On success *out is a new reference (caller puts it). */
 int json_decode_body(const char *text, size_t len, const json_schema *schema, json_mode mode,
                      json_object **out, api_error *e) MUSTCHECK;
+/* json_decode_body validating with json_validate_ex (extra may be NULL). Same returns and errors. */
+int json_decode_body_ex(const char *text, size_t len, const json_schema *schema, json_mode mode,
+                        json_extra_rules_fn extra, void *arg, json_object **out, api_error *e) MUSTCHECK;
 
 /* ---- accessors (NULL/false when absent; "absent" includes null, and "" for json_get_text) ----- */
 json_object *json_get(json_object *obj, const char *key);      /* NULL when absent or null */

@@ -10,6 +10,7 @@
 
 #include "timeutil/timeutil.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define LIMIT_DEFAULT 10
 #define LIMIT_MAX 100
@@ -18,8 +19,8 @@
 #define METADATA_PREFIX_LEN (sizeof(METADATA_PREFIX) - 1)
 #define METADATA_KEY_MAX 100
 
-/* Characters of a UTF-8 string: bytes that are not continuation bytes. Invalid UTF-8 still gives a
- * bounded count, which is all the length limits need. */
+/* Characters of a UTF-8 string: bytes that are not continuation bytes (only called on text that
+ * passed text_valid). */
 static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
@@ -27,6 +28,36 @@ static size_t utf8_chars(const char *s)
         if ((*p & 0xC0) != 0x80)
             n++;
     return n;
+}
+
+/* Percent-decoding can produce any bytes; PostgreSQL refuses invalid UTF-8 with an error, so every
+ * value collected here is checked before a service can put it in a query. */
+static bool text_valid(const char *s)
+{
+    return utf8_valid(s, strlen(s));
+}
+
+/* A parameter name fit to echo in an error body, which must be UTF-8: a metadata key that is not
+ * valid UTF-8 is shown with its bytes >= 0x80 as %XX escapes. Caller frees. */
+static char *display_name(const char *key)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(key);
+    if (utf8_valid(key, n))
+        return xstrdup(key);
+    char *out = xmalloc(3 * n + 1);
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        if (*p < 0x80) {
+            out[o++] = (char)*p;
+            continue;
+        }
+        out[o++] = '%';
+        out[o++] = hex[*p >> 4];
+        out[o++] = hex[*p & 15];
+    }
+    out[o] = '\0';
+    return out;
 }
 
 static bool is_filter_name(const char *const *filter_names, const char *key)
@@ -138,8 +169,10 @@ static int64_t digits_value(const char *s, int64_t cap)
 
 static int fail(api_error *e, err_id id, const char *param, const char *msg)
 {
+    char *name = display_name(param);
     api_error_set(e, id, "%s", msg);
-    api_error_field(e, param, "%s", msg);
+    api_error_field(e, name, "%s", msg);
+    free(name);
     return -1;
 }
 
@@ -167,8 +200,10 @@ int page_params_parse(const query_param *params, size_t count, page_kind kind,
 
     rep = first_repeat(params, count, kind, filter_names);
     if (rep) {
-        api_error_set(e, ERR_INVALID_QUERY_PARAMETER, "%s must not be repeated", rep);
-        api_error_field(e, rep, "must not be repeated");
+        char *name = display_name(rep);
+        api_error_set(e, ERR_INVALID_QUERY_PARAMETER, "%s must not be repeated", name);
+        api_error_field(e, name, "must not be repeated");
+        free(name);
         return -1;
     }
 
@@ -200,6 +235,8 @@ int page_params_parse(const query_param *params, size_t count, page_kind kind,
     }
 
     if ((v = value_of(params, count, "sort_order"))) {
+        if (!text_valid(v))
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, "sort_order", "sort_order must be valid UTF-8");
         if (strcasecmp(v, "asc") == 0)
             out->desc = false;
         else if (strcasecmp(v, "desc") == 0)
@@ -210,9 +247,13 @@ int page_params_parse(const query_param *params, size_t count, page_kind kind,
 
     {
         const char *param = NULL;
-        err_id rc = time_parse_filter_range(value_of(params, count, "start_date"),
-                                            value_of(params, count, "end_date"), &out->has_range,
-                                            &out->from_us, &out->to_us, &param);
+        const char *start = value_of(params, count, "start_date");
+        const char *end = value_of(params, count, "end_date");
+        if (start && !text_valid(start))
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, "start_date", "start_date must be valid UTF-8");
+        if (end && !text_valid(end))
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, "end_date", "end_date must be valid UTF-8");
+        err_id rc = time_parse_filter_range(start, end, &out->has_range, &out->from_us, &out->to_us, &param);
         if (rc != ERR_NONE) {
             const char *msg = date_message(rc);
             if (rc == ERR_INVALID_DATETIME_FORMAT || rc == ERR_INVALID_DATE_FORMAT)
@@ -241,12 +282,19 @@ int page_params_parse(const query_param *params, size_t count, page_kind kind,
         if (!present(p) || strncmp(p->key, METADATA_PREFIX, METADATA_PREFIX_LEN) != 0)
             continue;
         const char *key = p->key + METADATA_PREFIX_LEN;
+        if (!text_valid(key))
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key, "metadata key must be valid UTF-8");
         size_t klen = utf8_chars(key);
         if (klen < 1 || klen > METADATA_KEY_MAX)
             return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key,
                         "metadata key must have between 1 and 100 characters");
+        if (!text_valid(p->value))
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key, "filter value must be valid UTF-8");
+        if (utf8_chars(p->value) > FILTER_VALUE_MAX)
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key,
+                        "filter value must have at most 256 characters");
         if (out->metadata_count == PAGE_MAX_METADATA)
-            return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key, "at most 16 metadata filters are allowed");
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key, "at most 32 metadata filters are allowed");
         out->metadata[out->metadata_count++] = (query_param){key, p->value};
     }
 
@@ -254,6 +302,8 @@ int page_params_parse(const query_param *params, size_t count, page_kind kind,
         const query_param *p = &params[i];
         if (!present(p) || !is_filter_name(filter_names, p->key))
             continue;
+        if (!text_valid(p->value))
+            return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key, "filter value must be valid UTF-8");
         if (utf8_chars(p->value) > FILTER_VALUE_MAX)
             return fail(e, ERR_INVALID_QUERY_PARAMETER, p->key,
                         "filter value must have at most 256 characters");

@@ -9,7 +9,7 @@
 #include "uuid/uuid.h"
 
 #define PAGE_MAX_FILTERS 16
-#define PAGE_MAX_METADATA 16
+#define PAGE_MAX_METADATA 32 /* more metadata.<key> parameters -> 0082 */
 #define FILTER_VALUE_MAX 256
 
 typedef enum page_kind { PAGE_OFFSET, PAGE_CURSOR } page_kind;
@@ -42,10 +42,14 @@ typedef struct page_params {
 
 /* Check `params` (query string order, repeats kept, values percent-decoded) in api.md's order:
  * repeated known parameter (0082), limit (0082/0080), page (0082, offset only), sort_order (0081),
- * start_date/end_date (0131/0077/0083/0078), cursor (0082, cursor only), metadata.<key> (0082),
- * then any name in `filter_names` (NULL-terminated; value longer than 256 -> 0082). Empty values count
- * as absent; unknown names are ignored. Pointers in *out borrow from `params`.
- * Returns 0, or -1 with e set (fields name the parameter). */
+ * start_date/end_date (0131/0077/0083/0078), cursor (0082, cursor only), metadata.<key> (0082: key
+ * 1-100 characters, value at most 256 characters, at most PAGE_MAX_METADATA of them), then any name
+ * in `filter_names` (NULL-terminated; value longer than 256 -> 0082). Every key and value collected
+ * must be valid UTF-8, else 0082 at that parameter's step (before its own rule), so nothing returned
+ * can make PostgreSQL fail. Empty values count as absent; unknown names are ignored (never checked).
+ * Pointers in *out borrow from `params`.
+ * Returns 0, or -1 with e set (fields name the parameter; a key that is not UTF-8 is shown with %XX
+ * escapes). */
 int page_params_parse(const query_param *params, size_t count, page_kind kind,
                       const char *const *filter_names, page_params *out, api_error *e) MUSTCHECK;
 

@@ -46,22 +46,23 @@ void service_config_table_init(service_config_table *t, const service_def *def, 
         {"PORT", CFG_INT, t->port_def, 1, 65535, NULL, false, "HTTP listening port", &cfg->port},
         {"WORKERS", CFG_INT, "4", 1, 256, NULL, false,
          "worker threads, each with its own PostgreSQL and Redis connection", &cfg->workers},
-        {"DATABASE_URL", CFG_STRING, NULL, 0, 0, NULL, true, "PostgreSQL connection URI", &cfg->database_url},
+        {"DATABASE_URL", CFG_PG_CONNINFO, NULL, 0, 0, NULL, true, "PostgreSQL connection URI",
+         &cfg->database_url},
         {"REDIS_URL", CFG_STRING, "redis://127.0.0.1:6379/0", 0, 0, NULL, true,
          "Redis URL redis://[:password@]host:port[/db]", &cfg->redis_url},
         {"REDIS_TIMEOUT_MS", CFG_INT, "200", 10, 10000, NULL, false, "Redis connect and command timeout",
          &cfg->redis_timeout_ms},
-        {"KAFKA_BROKERS", CFG_STRING, "127.0.0.1:9092", 0, 0, NULL, false, "Kafka bootstrap servers",
+        {"KAFKA_BROKERS", CFG_HOST_PORTS, "127.0.0.1:9092", 0, 0, NULL, false, "Kafka bootstrap servers",
          &cfg->kafka_brokers},
         {"KAFKA_TOPIC", CFG_STRING, t->topic_def, 0, 0, NULL, false, "topic this service publishes to",
          &cfg->kafka_topic},
         {"KAFKA_CONSUMER_GROUP", CFG_STRING, t->group_def, 0, 0, NULL, false,
          "consumer group of this service's event consumer", &cfg->kafka_consumer_group},
-        {"ONBOARDING_URL", CFG_STRING, "http://127.0.0.1:3001", 0, 0, NULL, false,
+        {"ONBOARDING_URL", CFG_HTTP_URL, "http://127.0.0.1:3001", 0, 0, NULL, false,
          "onboarding base URL for internal calls", &cfg->onboarding_url},
-        {"PORTFOLIO_URL", CFG_STRING, "http://127.0.0.1:3002", 0, 0, NULL, false,
+        {"PORTFOLIO_URL", CFG_HTTP_URL, "http://127.0.0.1:3002", 0, 0, NULL, false,
          "portfolio base URL for internal calls", &cfg->portfolio_url},
-        {"TRANSACTION_URL", CFG_STRING, "http://127.0.0.1:3003", 0, 0, NULL, false,
+        {"TRANSACTION_URL", CFG_HTTP_URL, "http://127.0.0.1:3003", 0, 0, NULL, false,
          "transaction base URL for internal calls", &cfg->transaction_url},
         {"INTERNAL_TIMEOUT_MS", CFG_INT, "2000", 100, 60000, NULL, false, "timeout of internal calls",
          &cfg->internal_timeout_ms},
@@ -80,6 +81,13 @@ void service_config_table_init(service_config_table *t, const service_def *def, 
 const service_config *service_config_get(void)
 {
     return &svc_config;
+}
+
+const char *service_event_topic(const char *fallback)
+{
+    const service_config *cfg = service_config_get();
+
+    return cfg && cfg->kafka_topic && cfg->kafka_topic[0] ? cfg->kafka_topic : fallback;
 }
 
 service_worker *service_worker_of(http_request *r)

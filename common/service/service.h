@@ -78,6 +78,9 @@ service_worker *service_worker_of(http_request *r);
 db_conn *service_worker_db(service_worker *w);
 /* The loaded configuration (valid after service_main started). */
 const service_config *service_config_get(void);
+/* The topic this service's events go to: KAFKA_TOPIC once the configuration is loaded, else fallback
+ * (the service's default, for code run outside service_main). Borrowed; never fails. */
+const char *service_event_topic(const char *fallback);
 
 /* Map a db_status to the reply (DB_UNAVAILABLE -> 503 0901, others -> 500 0046) and reply. */
 void service_reply_db_error(http_request *r, db_status s);

@@ -135,6 +135,16 @@ json_object *service_json_status(const char *code, const char *description)
     return s;
 }
 
+void service_json_add_common(json_object *obj, const entity_common *m)
+{
+    json_object_object_add(obj, "status", service_json_status(m->status_code, m->status_description));
+    json_object_object_add(obj, "metadata",
+                           m->metadata ? json_object_get(m->metadata) : json_object_new_object());
+    json_object_object_add(obj, "createdAt", service_json_time(m->created_us));
+    json_object_object_add(obj, "updatedAt", service_json_time(m->updated_us));
+    json_object_object_add(obj, "deletedAt", service_json_time(m->deleted_us));
+}
+
 json_object *service_json_offset_list(json_object *items, const page_params *p)
 {
     json_object *env = json_object_new_object();

@@ -7,6 +7,7 @@
 
 #include "cache/cache.h"
 #include "db/db.h"
+#include "entity/entity.h"
 #include "errors/errors.h"
 #include "http/http.h"
 #include "json/json.h"
@@ -70,6 +71,11 @@ json_object *service_json_time(int64_t us);
 
 /* A status object {"code": code ("" when NULL), "description": description or null}. */
 json_object *service_json_status(const char *code, const char *description);
+
+/* Add the members every entity ends with to obj, in this order: "status" (service_json_status),
+ * "metadata" ({} when NULL; obj takes a new reference), "createdAt", "updatedAt", "deletedAt"
+ * (service_json_time). */
+void service_json_add_common(json_object *obj, const entity_common *m);
 
 /* The offset list envelope {"items": items, "page": p->page, "limit": p->limit}; takes the items
  * reference. */

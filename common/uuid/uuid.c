@@ -11,6 +11,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "util/ascii.h"
+
 /* The last v7 id handed out, as (48-bit ms, 74-bit counter = 12 bits rand_a + 62 bits rand_b). */
 static pthread_mutex_t v7_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t v7_last_ms;
@@ -133,17 +135,6 @@ void uuid_v4_str(char out[UUID_STR_LEN + 1])
     uuid_format(&u, out);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int uuid_parse(const char *s, size_t len, uuid_bytes *out)
 {
     uuid_bytes tmp;
@@ -158,8 +149,8 @@ int uuid_parse(const char *s, size_t len, uuid_bytes *out)
             i++;
             continue;
         }
-        int h = hex_value(s[i]);
-        int l = hex_value(s[i + 1]); /* i + 1 is never a hyphen position: groups have even length */
+        int h = ascii_hex_value(s[i]);
+        int l = ascii_hex_value(s[i + 1]); /* i + 1 is never a hyphen position: groups have even length */
         if (h < 0 || l < 0)
             return -1;
         tmp.b[nb++] = (uint8_t)((h << 4) | l);

@@ -5,21 +5,16 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
+#include "bus/bus.h"
 #include "db/db.h"
-
-typedef enum onb_event_action {
-    ONB_EVENT_CREATED,
-    ONB_EVENT_UPDATED,
-    ONB_EVENT_DELETED
-} onb_event_action;
 
 /* Record studio.lerian.organization.<action> for organization org_id: key, subject and
  * ce_organizationid = org_id, no ledger id, ce_time = time_us, value = data serialised (the entity as
  * GET returns it right after the change). DB_* status of the insert. */
-db_status onb_event_organization(db_conn *c, onb_event_action action, const char *org_id, int64_t time_us,
+db_status onb_event_organization(db_conn *c, bus_action action, const char *org_id, int64_t time_us,
                                  json_object *data) MUSTCHECK;
 
 /* Record studio.lerian.ledger.<action>: key and subject = ledger_id, ce_organizationid = org_id,
  * ce_ledgerid = ledger_id. */
-db_status onb_event_ledger(db_conn *c, onb_event_action action, const char *org_id, const char *ledger_id,
+db_status onb_event_ledger(db_conn *c, bus_action action, const char *org_id, const char *ledger_id,
                            int64_t time_us, json_object *data) MUSTCHECK;

@@ -7,15 +7,16 @@
 #include <string.h>
 
 #include "client/internal_client.h"
+#include "entity/entity.h"
 #include "events.h"
 #include "json/json.h"
 #include "log/log.h"
-#include "onb_rules.h"
 #include "onb_schemas.h"
 #include "service/service.h"
 #include "service/service_http.h"
 #include "store_organization.h"
 #include "timeutil/timeutil.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 #define LEDGER_ENTITY "Ledger"
@@ -31,12 +32,7 @@ json_object *ledger_to_json(const ledger *l)
     json_object_object_add(obj, "id", json_object_new_string(l->id));
     json_object_object_add(obj, "organizationId", json_object_new_string(l->organization_id));
     json_object_object_add(obj, "name", json_object_new_string(l->name ? l->name : ""));
-    json_object_object_add(obj, "status", service_json_status(l->status_code, l->status_description));
-    json_object_object_add(obj, "metadata",
-                           l->metadata ? json_object_get(l->metadata) : json_object_new_object());
-    json_object_object_add(obj, "createdAt", service_json_time(l->created_us));
-    json_object_object_add(obj, "updatedAt", service_json_time(l->updated_us));
-    json_object_object_add(obj, "deletedAt", service_json_time(l->deleted_us));
+    service_json_add_common(obj, &l->common);
     return obj;
 }
 
@@ -53,7 +49,6 @@ typedef struct ledger_write {
     const char *id;    /* PATCH / DELETE target */
     json_object *body; /* PATCH body */
     ledger in;         /* create: the new row */
-    int64_t now_us;
     ledger_outcome outcome;
     ledger out;
     json_object *json;
@@ -101,8 +96,8 @@ static db_status ledger_create_tx(db_conn *c, void *arg)
     if ((st = store_ledger_insert(c, &w->in, &w->out)) != DB_OK)
         return st;
     w->json = ledger_to_json(&w->out);
-    return onb_event_ledger(c, ONB_EVENT_CREATED, w->out.organization_id, w->out.id, w->out.created_us,
-                            w->json);
+    return onb_event_ledger(c, BUS_ACTION_CREATED, w->out.organization_id, w->out.id,
+                            w->out.common.created_us, w->json);
 }
 
 static db_status ledger_patch_tx(db_conn *c, void *arg)
@@ -110,7 +105,6 @@ static db_status ledger_patch_tx(db_conn *c, void *arg)
     ledger_write *w = arg;
     ledger cur = {0};
     ledger next = {0};
-    onb_status status = {0};
     bool found = false;
     db_status st = DB_OK;
 
@@ -124,17 +118,9 @@ static db_status ledger_patch_tx(db_conn *c, void *arg)
     }
     memcpy(next.id, cur.id, sizeof(next.id));
     memcpy(next.organization_id, cur.organization_id, sizeof(next.organization_id));
-    next.name = onb_patch_text_apply(w->body, "name", false, cur.name);
-    onb_status_for_patch(json_get(w->body, "status"), cur.status_code, cur.status_description, &status);
-    next.status_code = status.code;
-    next.status_description = status.description;
-    status.code = NULL;
-    status.description = NULL;
-    next.metadata =
-        json_metadata_merge(cur.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
-    next.created_us = cur.created_us;
-    next.updated_us = w->now_us;
-    next.deleted_us = -1;
+    next.name = entity_patch_text_apply(w->body, "name", false, cur.name);
+    /* taken under the row lock and after the stored time: commit order = time order (events.md 7) */
+    entity_common_for_patch(&next.common, &cur.common, w->body, write_time_now_after(cur.common.updated_us));
 
     /* A new name held by another live ledger -> DB_CONFLICT (0002); its own name in another case is
      * the same index key on the same row, which is no conflict. */
@@ -145,10 +131,9 @@ static db_status ledger_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = ledger_to_json(&w->out);
-    st =
-        onb_event_ledger(c, ONB_EVENT_UPDATED, w->out.organization_id, w->out.id, w->out.updated_us, w->json);
+    st = onb_event_ledger(c, BUS_ACTION_UPDATED, w->out.organization_id, w->out.id, w->out.common.updated_us,
+                          w->json);
 cleanup:
-    onb_status_clear(&status);
     ledger_clear(&cur);
     ledger_clear(&next);
     return st;
@@ -157,24 +142,32 @@ cleanup:
 static db_status ledger_delete_tx(db_conn *c, void *arg)
 {
     ledger_write *w = arg;
+    ledger cur = {0};
     bool found = false;
     db_status st = DB_OK;
 
     if ((st = ledger_tx_begin(c, w)) != DB_OK || w->outcome != LEDGER_DONE)
-        return st;
-    if ((st = store_ledger_get(c, w->org_id, w->id, DB_LOCK_UPDATE, NULL, &found)) != DB_OK)
-        return st;
+        goto cleanup;
+    if ((st = store_ledger_get(c, w->org_id, w->id, DB_LOCK_UPDATE, &cur, &found)) != DB_OK)
+        goto cleanup;
     if (!found) { /* deleted by a concurrent request since the checks before the close call */
         w->outcome = LEDGER_NOT_FOUND;
-        return DB_OK;
+        goto cleanup;
     }
-    if ((st = store_ledger_soft_delete(c, w->org_id, w->id, w->now_us, &w->out, &found)) != DB_OK)
-        return st;
-    if (!found)
-        return DB_ERROR;
+    /* deletedAt: under the row lock and after the last updatedAt, like a PATCH's time */
+    if ((st = store_ledger_soft_delete(c, w->org_id, w->id, write_time_now_after(cur.common.updated_us),
+                                       &w->out, &found)) != DB_OK)
+        goto cleanup;
+    if (!found) {
+        st = DB_ERROR;
+        goto cleanup;
+    }
     w->json = ledger_to_json(&w->out);
-    return onb_event_ledger(c, ONB_EVENT_DELETED, w->out.organization_id, w->out.id, w->out.deleted_us,
-                            w->json);
+    st = onb_event_ledger(c, BUS_ACTION_DELETED, w->out.organization_id, w->out.id, w->out.common.deleted_us,
+                          w->json);
+cleanup:
+    ledger_clear(&cur);
+    return st;
 }
 
 static void ledger_reply_write(http_request *r, db_status st, const ledger_write *w, int status)
@@ -210,7 +203,6 @@ void ledger_create(http_request *r)
 {
     json_object *body = NULL;
     ledger_write w = {0};
-    onb_status status = {0};
     db_conn *c = NULL;
     db_status st = DB_OK;
 
@@ -225,19 +217,11 @@ void ledger_create(http_request *r)
         goto cleanup;
     }
     w.in.name = xstrdup(json_get_text(body, "name"));
-    onb_status_for_create(json_get(body, "status"), &status);
-    w.in.status_code = status.code;
-    w.in.status_description = status.description;
-    status.code = NULL;
-    status.description = NULL;
-    w.in.metadata = json_metadata_for_create(json_get(body, "metadata"));
-    w.in.created_us = w.in.updated_us = time_now_us();
-    w.in.deleted_us = -1;
+    entity_common_for_create(&w.in.common, body, time_now_us());
 
     st = db_tx(c, ledger_create_tx, &w);
     ledger_reply_write(r, st, &w, 201);
 cleanup:
-    onb_status_clear(&status);
     ledger_write_clear(&w);
     json_object_put(body);
 }
@@ -336,7 +320,6 @@ void ledger_patch(http_request *r)
     w.org_id = http_req_param(r, "organization_id");
     w.id = http_req_param(r, "ledger_id");
     w.body = body;
-    w.now_us = time_now_us();
     st = db_tx(c, ledger_patch_tx, &w);
     ledger_reply_write(r, st, &w, 200);
 cleanup:
@@ -426,7 +409,6 @@ void ledger_delete(http_request *r)
         http_reply_error(r, ERR_SERVICE_UNAVAILABLE, "portfolio service unavailable");
         return;
     }
-    w.now_us = time_now_us();
     st = db_tx(c, ledger_delete_tx, &w);
     ledger_reply_write(r, st, &w, 204);
     ledger_write_clear(&w);

@@ -1,6 +1,5 @@
-/* Pure member rules of organizations and ledgers: Appendix A countries, the address rules, status
- * defaults and the PATCH semantics table. It must stay free of I/O, SQL and HTTP so it can be
- * unit-tested alone. */
+/* Pure member rules of organizations and ledgers: Appendix A countries and the address rules. It must
+ * stay free of I/O, SQL and HTTP so it can be unit-tested alone. */
 #include "onb_rules.h"
 
 #include <stdlib.h>
@@ -95,69 +94,4 @@ json_object *onb_address_normalize(json_object *addr)
             json_object_object_add(out, onb_address_members[i].name, json_object_new_string(""));
     }
     return out;
-}
-
-void onb_status_clear(onb_status *s)
-{
-    if (!s)
-        return;
-    free(s->code);
-    free(s->description);
-    s->code = NULL;
-    s->description = NULL;
-}
-
-void onb_status_for_create(json_object *status, onb_status *out)
-{
-    const char *code = json_get_text(status, "code");
-    const char *desc = json_get_text(status, "description");
-
-    out->code = xstrdup(code ? code : "ACTIVE");
-    out->description = desc ? xstrdup(desc) : NULL;
-}
-
-void onb_status_for_patch(json_object *status, const char *cur_code, const char *cur_description,
-                          onb_status *out)
-{
-    const char *code = json_get_text(status, "code");
-    json_object *desc = json_get(status, "description"); /* NULL when absent or null: keep */
-
-    out->code = xstrdup(code ? code : (cur_code ? cur_code : "ACTIVE"));
-    if (!desc)
-        out->description = cur_description ? xstrdup(cur_description) : NULL;
-    else if (json_object_get_string_len(desc) == 0)
-        out->description = NULL;
-    else
-        out->description = xstrdup(json_object_get_string(desc));
-}
-
-onb_patch_action onb_patch_text(json_object *body, const char *key, bool nullable, const char **value)
-{
-    json_object *v = NULL;
-
-    *value = NULL;
-    if (!json_has(body, key))
-        return ONB_PATCH_KEEP;
-    if (json_is_null_member(body, key))
-        return nullable ? ONB_PATCH_SET_NULL : ONB_PATCH_KEEP;
-    v = json_get(body, key);
-    if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
-        return ONB_PATCH_KEEP;
-    *value = json_object_get_string(v);
-    return ONB_PATCH_SET;
-}
-
-char *onb_patch_text_apply(json_object *body, const char *key, bool nullable, const char *cur)
-{
-    const char *value = NULL;
-
-    switch (onb_patch_text(body, key, nullable, &value)) {
-    case ONB_PATCH_KEEP:
-        return cur ? xstrdup(cur) : NULL;
-    case ONB_PATCH_SET_NULL:
-        return NULL;
-    case ONB_PATCH_SET:
-        return xstrdup(value);
-    }
-    return cur ? xstrdup(cur) : NULL;
 }

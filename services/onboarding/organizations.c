@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity/entity.h"
 #include "events.h"
 #include "json/json.h"
 #include "log/log.h"
@@ -15,6 +16,7 @@
 #include "service/service_http.h"
 #include "store_ledger.h"
 #include "timeutil/timeutil.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 #define ORG_ENTITY "Organization"
@@ -35,12 +37,7 @@ json_object *organization_to_json(const organization *o)
     json_object_object_add(obj, "legalDocument",
                            json_object_new_string(o->legal_document ? o->legal_document : ""));
     json_object_object_add(obj, "address", onb_address_normalize(o->address));
-    json_object_object_add(obj, "status", service_json_status(o->status_code, o->status_description));
-    json_object_object_add(obj, "metadata",
-                           o->metadata ? json_object_get(o->metadata) : json_object_new_object());
-    json_object_object_add(obj, "createdAt", service_json_time(o->created_us));
-    json_object_object_add(obj, "updatedAt", service_json_time(o->updated_us));
-    json_object_object_add(obj, "deletedAt", service_json_time(o->deleted_us));
+    service_json_add_common(obj, &o->common);
     return obj;
 }
 
@@ -59,7 +56,6 @@ typedef struct org_write {
     const char *id;    /* target of PATCH / DELETE */
     json_object *body; /* PATCH body */
     organization in;   /* create: the new row */
-    int64_t now_us;    /* the request's write time */
     org_outcome outcome;
     organization out;  /* the row after the change */
     json_object *json; /* its representation: response and event data */
@@ -100,7 +96,7 @@ static db_status org_create_tx(db_conn *c, void *arg)
     if (st != DB_OK)
         return st;
     w->json = organization_to_json(&w->out);
-    return onb_event_organization(c, ONB_EVENT_CREATED, w->out.id, w->out.created_us, w->json);
+    return onb_event_organization(c, BUS_ACTION_CREATED, w->out.id, w->out.common.created_us, w->json);
 }
 
 /* The stored address after a PATCH: absent or empty object keeps it, null resets it, anything else
@@ -124,16 +120,16 @@ static db_status org_patch_tx(db_conn *c, void *arg)
     org_write *w = arg;
     organization cur = {0};
     organization next = {0};
-    onb_status status = {0};
     const char *parent_sent = NULL;
     char parent[UUID_STR_LEN + 1] = "";
     bool found = false;
     bool cyclic = false;
     db_status st = DB_OK;
-    onb_patch_action parent_action = onb_patch_text(w->body, "parentOrganizationId", true, &parent_sent);
+    entity_patch_action parent_action =
+        entity_patch_text(w->body, "parentOrganizationId", true, &parent_sent);
 
     org_write_reset(w);
-    if (parent_action == ONB_PATCH_SET) {
+    if (parent_action == ENTITY_PATCH_SET) {
         if (uuid_normalize(parent_sent, parent) < 0) { /* the schema checked it: cannot happen */
             st = DB_ERROR;
             goto cleanup;
@@ -148,7 +144,7 @@ static db_status org_patch_tx(db_conn *c, void *arg)
         w->outcome = ORG_NOT_FOUND;
         goto cleanup;
     }
-    if (parent_action == ONB_PATCH_SET) {
+    if (parent_action == ENTITY_PATCH_SET) {
         if ((st = store_organization_get(c, parent, DB_LOCK_NONE, NULL, &found)) != DB_OK)
             goto cleanup;
         if (!found) {
@@ -165,30 +161,22 @@ static db_status org_patch_tx(db_conn *c, void *arg)
 
     memcpy(next.id, cur.id, sizeof(next.id));
     switch (parent_action) {
-    case ONB_PATCH_KEEP:
+    case ENTITY_PATCH_KEEP:
         next.parent_id = cur.parent_id ? xstrdup(cur.parent_id) : NULL;
         break;
-    case ONB_PATCH_SET_NULL:
+    case ENTITY_PATCH_SET_NULL:
         next.parent_id = NULL;
         break;
-    case ONB_PATCH_SET:
+    case ENTITY_PATCH_SET:
         next.parent_id = xstrdup(parent);
         break;
     }
-    next.legal_name = onb_patch_text_apply(w->body, "legalName", false, cur.legal_name);
-    next.doing_business_as = onb_patch_text_apply(w->body, "doingBusinessAs", true, cur.doing_business_as);
+    next.legal_name = entity_patch_text_apply(w->body, "legalName", false, cur.legal_name);
+    next.doing_business_as = entity_patch_text_apply(w->body, "doingBusinessAs", true, cur.doing_business_as);
     next.legal_document = xstrdup(cur.legal_document ? cur.legal_document : "");
     next.address = org_patched_address(w->body, cur.address);
-    onb_status_for_patch(json_get(w->body, "status"), cur.status_code, cur.status_description, &status);
-    next.status_code = status.code;
-    next.status_description = status.description;
-    status.code = NULL;
-    status.description = NULL;
-    next.metadata =
-        json_metadata_merge(cur.metadata, json_get(w->body, "metadata"), json_has(w->body, "metadata"));
-    next.created_us = cur.created_us;
-    next.updated_us = w->now_us;
-    next.deleted_us = -1;
+    /* taken under the row lock and after the stored time: commit order = time order (events.md 7) */
+    entity_common_for_patch(&next.common, &cur.common, w->body, write_time_now_after(cur.common.updated_us));
 
     if ((st = store_organization_update(c, &next, &w->out, &found)) != DB_OK)
         goto cleanup;
@@ -197,9 +185,8 @@ static db_status org_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = organization_to_json(&w->out);
-    st = onb_event_organization(c, ONB_EVENT_UPDATED, w->out.id, w->out.updated_us, w->json);
+    st = onb_event_organization(c, BUS_ACTION_UPDATED, w->out.id, w->out.common.updated_us, w->json);
 cleanup:
-    onb_status_clear(&status);
     organization_clear(&cur);
     organization_clear(&next);
     return st;
@@ -208,6 +195,7 @@ cleanup:
 static db_status org_delete_tx(db_conn *c, void *arg)
 {
     org_write *w = arg;
+    organization cur = {0};
     bool found = false;
     bool has_ledgers = false;
     db_status st = DB_OK;
@@ -215,24 +203,31 @@ static db_status org_delete_tx(db_conn *c, void *arg)
     org_write_reset(w);
     /* FOR UPDATE conflicts with the FOR KEY SHARE a ledger create holds on this row: a concurrent
      * create either commits first (and is seen below) or waits and then finds the row deleted. */
-    if ((st = store_organization_get(c, w->id, DB_LOCK_UPDATE, NULL, &found)) != DB_OK)
-        return st;
+    if ((st = store_organization_get(c, w->id, DB_LOCK_UPDATE, &cur, &found)) != DB_OK)
+        goto cleanup;
     if (!found) {
         w->outcome = ORG_NOT_FOUND;
-        return DB_OK;
+        goto cleanup;
     }
     if ((st = store_ledger_any_live(c, w->id, &has_ledgers)) != DB_OK)
-        return st;
+        goto cleanup;
     if (has_ledgers) {
         w->outcome = ORG_HAS_LEDGERS;
-        return DB_OK;
+        goto cleanup;
     }
-    if ((st = store_organization_soft_delete(c, w->id, w->now_us, &w->out, &found)) != DB_OK)
-        return st;
-    if (!found)
-        return DB_ERROR;
+    /* deletedAt: under the row lock and after the last updatedAt, like a PATCH's time */
+    if ((st = store_organization_soft_delete(c, w->id, write_time_now_after(cur.common.updated_us), &w->out,
+                                             &found)) != DB_OK)
+        goto cleanup;
+    if (!found) {
+        st = DB_ERROR;
+        goto cleanup;
+    }
     w->json = organization_to_json(&w->out);
-    return onb_event_organization(c, ONB_EVENT_DELETED, w->out.id, w->out.deleted_us, w->json);
+    st = onb_event_organization(c, BUS_ACTION_DELETED, w->out.id, w->out.common.deleted_us, w->json);
+cleanup:
+    organization_clear(&cur);
+    return st;
 }
 
 /* Reply for a finished write: the outcome's error, or `status` with the entity (none for 204). */
@@ -286,7 +281,6 @@ void organization_create(http_request *r)
 {
     json_object *body = NULL;
     org_write w = {0};
-    onb_status status = {0};
     db_conn *c = NULL;
     const char *parent = NULL;
     db_status st = DB_OK;
@@ -308,14 +302,7 @@ void organization_create(http_request *r)
         w.in.doing_business_as = xstrdup(json_get_text(body, "doingBusinessAs"));
     w.in.address = onb_address_normalize(
         onb_address_is_empty(json_get(body, "address")) ? NULL : json_get(body, "address"));
-    onb_status_for_create(json_get(body, "status"), &status);
-    w.in.status_code = status.code;
-    w.in.status_description = status.description;
-    status.code = NULL;
-    status.description = NULL;
-    w.in.metadata = json_metadata_for_create(json_get(body, "metadata"));
-    w.in.created_us = w.in.updated_us = time_now_us();
-    w.in.deleted_us = -1;
+    entity_common_for_create(&w.in.common, body, time_now_us());
 
     st = db_tx(c, org_create_tx, &w);
     if (st != DB_OK) {
@@ -324,7 +311,6 @@ void organization_create(http_request *r)
     }
     org_reply_write(r, &w, 201);
 cleanup:
-    onb_status_clear(&status);
     org_write_clear(&w);
     json_object_put(body);
 }
@@ -391,7 +377,6 @@ void organization_patch(http_request *r)
         goto cleanup;
     w.id = http_req_param(r, "organization_id");
     w.body = body;
-    w.now_us = time_now_us();
     st = db_tx(c, org_patch_tx, &w);
     if (st != DB_OK) {
         service_reply_db_error(r, st);
@@ -412,7 +397,6 @@ void organization_delete(http_request *r)
     if (!c)
         return;
     w.id = http_req_param(r, "organization_id");
-    w.now_us = time_now_us();
     st = db_tx(c, org_delete_tx, &w);
     if (st != DB_OK)
         service_reply_db_error(r, st);

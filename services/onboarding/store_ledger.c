@@ -9,22 +9,13 @@
 #include "json/json.h"
 #include "util/mem.h"
 
-/* clang-format off */
-#define LEDGER_COLUMNS                                                                                       \
-    "id::text, organization_id::text, name, status_code, status_description, metadata::text, "               \
-    DB_SQL_EPOCH_US("created_at") ", " DB_SQL_EPOCH_US("updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
-/* clang-format on */
+#define LEDGER_COLUMNS "id::text, organization_id::text, name, " DB_SQL_ENTITY_COLUMNS
 
 enum {
     COL_ID,
     COL_ORGANIZATION,
     COL_NAME,
-    COL_STATUS_CODE,
-    COL_STATUS_DESCRIPTION,
-    COL_METADATA,
-    COL_CREATED,
-    COL_UPDATED,
-    COL_DELETED,
+    COL_COMMON, /* the DB_ENTITY_COLUMN_COUNT columns of DB_SQL_ENTITY_COLUMNS */
 };
 
 static const char ledger_insert_sql[] =
@@ -71,11 +62,9 @@ void ledger_clear(ledger *l)
     if (!l)
         return;
     free(l->name);
-    free(l->status_code);
-    free(l->status_description);
-    json_object_put(l->metadata);
+    entity_common_clear(&l->common);
     memset(l, 0, sizeof(*l));
-    l->deleted_us = -1;
+    l->common.deleted_us = -1;
 }
 
 void ledger_list_free(ledger *items, size_t n)
@@ -94,12 +83,7 @@ static void ledger_from_row(const PGresult *res, int row, void *out)
     db_col_text_into(res, row, COL_ID, l->id, sizeof(l->id));
     db_col_text_into(res, row, COL_ORGANIZATION, l->organization_id, sizeof(l->organization_id));
     l->name = db_col_text(res, row, COL_NAME);
-    l->status_code = db_col_text(res, row, COL_STATUS_CODE);
-    l->status_description = db_col_text(res, row, COL_STATUS_DESCRIPTION);
-    l->metadata = db_col_json_object(res, row, COL_METADATA);
-    l->created_us = db_col_i64(res, row, COL_CREATED, 0);
-    l->updated_us = db_col_i64(res, row, COL_UPDATED, 0);
-    l->deleted_us = db_col_i64(res, row, COL_DELETED, -1);
+    db_col_entity_common(res, row, COL_COMMON, &l->common);
 }
 
 static db_status ledger_exec_one(db_conn *c, const char *sql, int nparams, const char *const *params,
@@ -110,10 +94,15 @@ static db_status ledger_exec_one(db_conn *c, const char *sql, int nparams, const
 
 db_status store_ledger_insert(db_conn *c, const ledger *in, ledger *out)
 {
-    db_param_text created = db_param_time(in->created_us);
-    char *metadata = xstrdup(json_dump(in->metadata));
-    const char *params[7] = {
-        in->id, in->organization_id, in->name, in->status_code, in->status_description, metadata, created.s};
+    db_param_text created = db_param_time(in->common.created_us);
+    char *metadata = xstrdup(json_dump(in->common.metadata));
+    const char *params[7] = {in->id,
+                             in->organization_id,
+                             in->name,
+                             in->common.status_code,
+                             in->common.status_description,
+                             metadata,
+                             created.s};
     bool found = false;
     db_status st = ledger_exec_one(c, ledger_insert_sql, 7, params, out, &found);
 
@@ -134,9 +123,10 @@ db_status store_ledger_get(db_conn *c, const char *org_id, const char *id, db_lo
 
 db_status store_ledger_update(db_conn *c, const ledger *in, ledger *out, bool *found)
 {
-    db_param_text updated = db_param_time(in->updated_us);
-    char *metadata = xstrdup(json_dump(in->metadata));
-    const char *params[6] = {in->id, in->name, in->status_code, in->status_description, metadata, updated.s};
+    db_param_text updated = db_param_time(in->common.updated_us);
+    char *metadata = xstrdup(json_dump(in->common.metadata));
+    const char *params[6] = {in->id,   in->name, in->common.status_code, in->common.status_description,
+                             metadata, updated.s};
     db_status st = ledger_exec_one(c, ledger_update_sql, 6, params, out, found);
 
     free(metadata);

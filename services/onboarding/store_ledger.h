@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "db/db_row.h"
+#include "entity/entity.h"
 #include "pagination/pagination.h"
 #include "uuid/uuid.h"
 
@@ -17,12 +18,7 @@ typedef struct ledger {
     char id[UUID_STR_LEN + 1];
     char organization_id[UUID_STR_LEN + 1];
     char *name;
-    char *status_code;
-    char *status_description; /* NULL = null */
-    json_object *metadata;
-    int64_t created_us;
-    int64_t updated_us;
-    int64_t deleted_us; /* -1 = live */
+    entity_common common; /* status, metadata and times */
 } ledger;
 
 void ledger_clear(ledger *l);

@@ -12,8 +12,7 @@
 /* clang-format off */
 #define ORG_COLUMNS                                                                                          \
     "id::text, parent_organization_id::text, legal_name, doing_business_as, legal_document, "                \
-    "address::text, status_code, status_description, metadata::text, "                                       \
-    DB_SQL_EPOCH_US("created_at") ", " DB_SQL_EPOCH_US("updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
+    "address::text, " DB_SQL_ENTITY_COLUMNS
 /* clang-format on */
 
 enum {
@@ -23,12 +22,7 @@ enum {
     COL_DBA,
     COL_LEGAL_DOCUMENT,
     COL_ADDRESS,
-    COL_STATUS_CODE,
-    COL_STATUS_DESCRIPTION,
-    COL_METADATA,
-    COL_CREATED,
-    COL_UPDATED,
-    COL_DELETED,
+    COL_COMMON, /* the DB_ENTITY_COLUMN_COUNT columns of DB_SQL_ENTITY_COLUMNS */
 };
 
 static const char org_insert_sql[] =
@@ -95,11 +89,9 @@ void organization_clear(organization *o)
     free(o->doing_business_as);
     free(o->legal_document);
     json_object_put(o->address);
-    free(o->status_code);
-    free(o->status_description);
-    json_object_put(o->metadata);
+    entity_common_clear(&o->common);
     memset(o, 0, sizeof(*o));
-    o->deleted_us = -1;
+    o->common.deleted_us = -1;
 }
 
 void organization_list_free(organization *items, size_t n)
@@ -121,12 +113,7 @@ static void org_from_row(const PGresult *res, int row, void *out)
     o->doing_business_as = db_col_text(res, row, COL_DBA);
     o->legal_document = db_col_text(res, row, COL_LEGAL_DOCUMENT);
     o->address = db_col_json_object(res, row, COL_ADDRESS);
-    o->status_code = db_col_text(res, row, COL_STATUS_CODE);
-    o->status_description = db_col_text(res, row, COL_STATUS_DESCRIPTION);
-    o->metadata = db_col_json_object(res, row, COL_METADATA);
-    o->created_us = db_col_i64(res, row, COL_CREATED, 0);
-    o->updated_us = db_col_i64(res, row, COL_UPDATED, 0);
-    o->deleted_us = db_col_i64(res, row, COL_DELETED, -1);
+    db_col_entity_common(res, row, COL_COMMON, &o->common);
 }
 
 /* Runs a statement returning at most one organization row; *found tells whether it did. */
@@ -138,9 +125,9 @@ static db_status org_exec_one(db_conn *c, const char *sql, int nparams, const ch
 
 db_status store_organization_insert(db_conn *c, const organization *in, organization *out)
 {
-    db_param_text created = db_param_time(in->created_us);
+    db_param_text created = db_param_time(in->common.created_us);
     char *addr = xstrdup(json_dump(in->address));
-    char *metadata = xstrdup(json_dump(in->metadata));
+    char *metadata = xstrdup(json_dump(in->common.metadata));
     const char *params[10] = {
         in->id,
         in->parent_id,
@@ -148,8 +135,8 @@ db_status store_organization_insert(db_conn *c, const organization *in, organiza
         in->doing_business_as,
         in->legal_document,
         addr,
-        in->status_code,
-        in->status_description,
+        in->common.status_code,
+        in->common.status_description,
         metadata,
         created.s,
     };
@@ -179,12 +166,18 @@ db_status store_organization_get(db_conn *c, const char *id, db_lock lock, organ
 
 db_status store_organization_update(db_conn *c, const organization *in, organization *out, bool *found)
 {
-    db_param_text updated = db_param_time(in->updated_us);
+    db_param_text updated = db_param_time(in->common.updated_us);
     char *addr = xstrdup(json_dump(in->address));
-    char *metadata = xstrdup(json_dump(in->metadata));
+    char *metadata = xstrdup(json_dump(in->common.metadata));
     const char *params[9] = {
-        in->id,    in->parent_id,   in->legal_name,         in->doing_business_as,
-        addr,      in->status_code, in->status_description, metadata,
+        in->id,
+        in->parent_id,
+        in->legal_name,
+        in->doing_business_as,
+        addr,
+        in->common.status_code,
+        in->common.status_description,
+        metadata,
         updated.s,
     };
     db_status st = org_exec_one(c, org_update_sql, 9, params, out, found);

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "db/db_row.h"
+#include "entity/entity.h"
 #include "pagination/pagination.h"
 #include "uuid/uuid.h"
 
@@ -20,12 +21,7 @@ typedef struct organization {
     char *doing_business_as; /* NULL = null */
     char *legal_document;
     json_object *address; /* normalised address object (onb_address_normalize) */
-    char *status_code;
-    char *status_description; /* NULL = null */
-    json_object *metadata;    /* flat object */
-    int64_t created_us;
-    int64_t updated_us;
-    int64_t deleted_us; /* -1 = live */
+    entity_common common; /* status, metadata and times */
 } organization;
 
 void organization_clear(organization *o);

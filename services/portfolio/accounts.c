@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity/entity.h"
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
@@ -20,6 +21,7 @@
 #include "store_portfolio.h"
 #include "store_segment.h"
 #include "timeutil/timeutil.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 #define ACCOUNT_ENTITY "Account"
@@ -241,8 +243,16 @@ static db_status account_create_tx(db_conn *c, void *arg)
         return st;
     }
     w->json = pf_account_to_json(&aw->out);
-    return pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, aw->out.b.id,
-                         aw->out.b.created_us, w->json);
+    return pf_event_emit(c, "account", BUS_ACTION_CREATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                         aw->out.b.common.created_us, w->json);
+}
+
+/* Two nullable references (NULL = none) name the same row. */
+static bool account_same_ref(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
 }
 
 /* PATCH of a nullable UUID reference: KEEP, SET_NULL or SET to a live row (else `missing`). */
@@ -256,13 +266,13 @@ static db_status account_patch_ref(db_conn *c, account_write *aw, const char *ke
     db_status st = DB_OK;
 
     *out = NULL;
-    switch (pf_patch_text(w->body, key, true, &sent)) {
-    case PF_PATCH_KEEP:
+    switch (entity_patch_text(w->body, key, true, &sent)) {
+    case ENTITY_PATCH_KEEP:
         *out = cur ? xstrdup(cur) : NULL;
         return DB_OK;
-    case PF_PATCH_SET_NULL:
+    case ENTITY_PATCH_SET_NULL:
         return DB_OK;
-    case PF_PATCH_SET:
+    case ENTITY_PATCH_SET:
         break;
     }
     if (uuid_normalize(sent, norm) < 0)
@@ -302,7 +312,8 @@ static db_status account_patch_tx(db_conn *c, void *arg)
         w->outcome = PF_EXTERNAL_IMMUTABLE;
         goto cleanup;
     }
-    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
+    /* taken under the row lock and after the stored time: commit order = time order (events.md 7) */
+    pf_base_init_patch(&next.b, &cur.b, w->body, write_time_now_after(cur.b.common.updated_us));
     if ((st = account_patch_ref(c, aw, "portfolioId", cur.portfolio_id, PF_PORTFOLIO_MISSING,
                                 &next.portfolio_id)) != DB_OK ||
         w->outcome != PF_OK)
@@ -311,8 +322,8 @@ static db_status account_patch_tx(db_conn *c, void *arg)
             DB_OK ||
         w->outcome != PF_OK)
         goto cleanup;
-    next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
-    next.entity_id = pf_patch_text_apply(w->body, "entityId", true, cur.entity_id);
+    next.name = entity_patch_text_apply(w->body, "name", false, cur.name);
+    next.entity_id = entity_patch_text_apply(w->body, "entityId", true, cur.entity_id);
     blocked = json_get(w->body, "blocked");
     next.blocked = blocked ? json_object_get_boolean(blocked) : cur.blocked;
     if ((st = pf_store_account_update(c, &next, &aw->out, &found)) != DB_OK)
@@ -322,8 +333,20 @@ static db_status account_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = pf_account_to_json(&aw->out);
-    st = pf_event_emit(c, "account", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, aw->out.b.id,
-                       aw->out.b.updated_us, w->json);
+    /* The transaction service records the account's portfolio on every operation it writes (6): it
+     * must know the new one before this PATCH answers, not when account.updated arrives. Told inside
+     * this transaction, so a failed call changes nothing (503 0901). */
+    if (!account_same_ref(cur.portfolio_id, aw->out.portfolio_id)) {
+        const char *text = json_dump(w->json);
+        if (pf_remote_sync_account(w->request_id, w->scope.org, w->scope.ledger, aw->out.b.id, text,
+                                   strlen(text)) < 0) {
+            w->outcome = PF_UNAVAILABLE;
+            st = DB_CHECK; /* roll back the update */
+            goto cleanup;
+        }
+    }
+    st = pf_event_emit(c, "account", BUS_ACTION_UPDATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                       aw->out.b.common.updated_us, w->json);
 cleanup:
     pf_account_clear(&cur);
     pf_account_clear(&next);
@@ -362,14 +385,16 @@ static db_status account_delete_tx(db_conn *c, void *arg)
         w->outcome = PF_UNAVAILABLE;
         return DB_OK;
     }
-    if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &aw->out,
+    /* deletedAt: under the row lock and after the last updatedAt, like a PATCH's time */
+    if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, w->id,
+                                           write_time_now_after(aw->out.b.common.updated_us), &aw->out,
                                            &found)) != DB_OK)
         return st;
     if (!found)
         return DB_ERROR;
     w->json = pf_account_to_json(&aw->out);
-    return pf_event_emit(c, "account", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, aw->out.b.id,
-                         aw->out.b.deleted_us, w->json);
+    return pf_event_emit(c, "account", BUS_ACTION_DELETED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                         aw->out.b.common.deleted_us, w->json);
 }
 
 /* ---- handlers ---------------------------------------------------------------------------------- */

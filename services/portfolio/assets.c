@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "entity/entity.h"
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
@@ -19,6 +20,7 @@
 #include "service/service_http.h"
 #include "store_account.h"
 #include "timeutil/timeutil.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 #define ASSET_ENTITY "Asset"
@@ -147,11 +149,11 @@ static db_status asset_create_tx(db_conn *c, void *arg)
     w->json = pf_asset_to_json(&aw->out);
     ext_json = pf_account_to_json(&ext);
     /* events.md section 5: asset.created, then account.created of its external account. */
-    if ((st = pf_event_emit(c, "asset", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, aw->out.b.id,
-                            aw->out.b.created_us, w->json)) != DB_OK)
+    if ((st = pf_event_emit(c, "asset", BUS_ACTION_CREATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                            aw->out.b.common.created_us, w->json)) != DB_OK)
         goto cleanup;
-    st = pf_event_emit(c, "account", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, ext.b.id,
-                       ext.b.created_us, ext_json);
+    st = pf_event_emit(c, "account", BUS_ACTION_CREATED, w->scope.org, w->scope.ledger, ext.b.id,
+                       ext.b.common.created_us, ext_json);
 cleanup:
     json_object_put(ext_json);
     pf_account_clear(&ext);
@@ -175,8 +177,9 @@ static db_status asset_patch_tx(db_conn *c, void *arg)
         w->outcome = PF_NOT_FOUND;
         goto cleanup;
     }
-    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
-    next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
+    /* taken under the row lock and after the stored time: commit order = time order (events.md 7) */
+    pf_base_init_patch(&next.b, &cur.b, w->body, write_time_now_after(cur.b.common.updated_us));
+    next.name = entity_patch_text_apply(w->body, "name", false, cur.name);
     if ((st = pf_store_asset_update(c, &next, &aw->out, &found)) != DB_OK) {
         if (st == DB_CONFLICT)
             w->outcome = PF_ASSET_DUPLICATE;
@@ -187,8 +190,8 @@ static db_status asset_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = pf_asset_to_json(&aw->out);
-    st = pf_event_emit(c, "asset", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, aw->out.b.id,
-                       aw->out.b.updated_us, w->json);
+    st = pf_event_emit(c, "asset", BUS_ACTION_UPDATED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                       aw->out.b.common.updated_us, w->json);
 cleanup:
     pf_asset_clear(&cur);
     pf_asset_clear(&next);
@@ -210,6 +213,7 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
     json_object *gone_json = NULL;
     bool found = false;
     bool in_use = false;
+    int64_t now = 0;
     db_status st = DB_OK;
 
     asset_write_reset(aw);
@@ -243,24 +247,28 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
         st = DB_CHECK; /* roll back: nothing is deleted */
         goto cleanup;
     }
-    /* events.md section 5: account.deleted of each external account, then asset.deleted. */
+    /* events.md section 5: account.deleted of each external account, then asset.deleted. Each time is
+     * taken now, under the row locks, and after that row's stored updatedAt. */
+    now = time_now_us();
     for (size_t i = 0; i < n_ext; i++) {
-        if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, ext[i].b.id, w->now_us,
-                                               &gone, &found)) != DB_OK)
+        if ((st = pf_store_account_soft_delete(c, w->scope.org, w->scope.ledger, ext[i].b.id,
+                                               write_time_after(now, ext[i].b.common.updated_us), &gone,
+                                               &found)) != DB_OK)
             goto cleanup;
         if (!found) {
             st = DB_ERROR;
             goto cleanup;
         }
         gone_json = pf_account_to_json(&gone);
-        st = pf_event_emit(c, "account", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, gone.b.id,
-                           gone.b.deleted_us, gone_json);
+        st = pf_event_emit(c, "account", BUS_ACTION_DELETED, w->scope.org, w->scope.ledger, gone.b.id,
+                           gone.b.common.deleted_us, gone_json);
         json_object_put(gone_json);
         gone_json = NULL;
         if (st != DB_OK)
             goto cleanup;
     }
-    if ((st = pf_store_asset_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &aw->out,
+    if ((st = pf_store_asset_soft_delete(c, w->scope.org, w->scope.ledger, w->id,
+                                         write_time_after(now, aw->out.b.common.updated_us), &aw->out,
                                          &found)) != DB_OK)
         goto cleanup;
     if (!found) {
@@ -268,8 +276,8 @@ static db_status asset_delete_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = pf_asset_to_json(&aw->out);
-    st = pf_event_emit(c, "asset", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, aw->out.b.id,
-                       aw->out.b.deleted_us, w->json);
+    st = pf_event_emit(c, "asset", BUS_ACTION_DELETED, w->scope.org, w->scope.ledger, aw->out.b.id,
+                       aw->out.b.common.deleted_us, w->json);
 cleanup:
     json_object_put(gone_json);
     pf_account_clear(&gone);
@@ -318,11 +326,11 @@ void asset_create(http_request *r)
     aw.ext_in.alias = pf_external_alias(code);
     aw.ext_in.type = xstrdup("external");
     aw.ext_in.blocked = false;
-    aw.ext_in.b.status_code = xstrdup("external");
-    aw.ext_in.b.status_description = xasprintf("Account external created by asset: %s", code);
-    aw.ext_in.b.metadata = json_object_new_object();
-    aw.ext_in.b.created_us = aw.ext_in.b.updated_us = now;
-    aw.ext_in.b.deleted_us = -1;
+    aw.ext_in.b.common.status_code = xstrdup("external");
+    aw.ext_in.b.common.status_description = xasprintf("Account external created by asset: %s", code);
+    aw.ext_in.b.common.metadata = json_object_new_object();
+    aw.ext_in.b.common.created_us = aw.ext_in.b.common.updated_us = now;
+    aw.ext_in.b.common.deleted_us = -1;
 
     st = db_tx(c, asset_create_tx, &aw);
     pf_reply_write(r, aw.w.outcome, st, ASSET_ENTITY, 201, aw.w.json);

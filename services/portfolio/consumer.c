@@ -5,13 +5,12 @@
 
 #include <string.h>
 
+#include "bus/bus.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "store_registry.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
-
-#define CE_PREFIX "studio.lerian."
 
 /* The change time of an entity event: deletedAt for a deletion, else updatedAt. -1 when missing. */
 static int64_t consume_time(json_object *data, bool deleted, int64_t *deleted_us)
@@ -52,9 +51,9 @@ db_status portfolio_consume(db_conn *c, const bus_message *m, void *arg)
     db_status st = DB_OK;
 
     (void)arg;
-    if (!type || strncmp(type, CE_PREFIX, strlen(CE_PREFIX)) != 0)
+    if (!type || strncmp(type, BUS_TYPE_PREFIX, strlen(BUS_TYPE_PREFIX)) != 0)
         return DB_OK; /* not ours to interpret: acknowledged without effect */
-    entity = type + strlen(CE_PREFIX);
+    entity = type + strlen(BUS_TYPE_PREFIX);
     if (strncmp(entity, "organization.", 13) == 0)
         action = entity + 13;
     else if (strncmp(entity, "ledger.", 7) == 0)

@@ -5,15 +5,14 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
+#include "bus/bus.h"
 #include "db/db.h"
 #include "util/mem.h"
-
-typedef enum pf_event_action { PF_EVENT_CREATED, PF_EVENT_UPDATED, PF_EVENT_DELETED } pf_event_action;
 
 /* Record studio.lerian.<entity>.<action> on this service's KAFKA_TOPIC: key and ce_ledgerid =
  * ledger_id, ce_organizationid = org_id, subject = subject_id, ce_time = time_us, value = data
  * serialised (the entity as GET returns it right after the change; with deletedAt for a deletion).
  * DB_* status of the insert. */
-db_status pf_event_emit(db_conn *c, const char *entity, pf_event_action action, const char *org_id,
+db_status pf_event_emit(db_conn *c, const char *entity, bus_action action, const char *org_id,
                         const char *ledger_id, const char *subject_id, int64_t time_us,
                         json_object *data) MUSTCHECK;

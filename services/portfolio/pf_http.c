@@ -14,12 +14,7 @@ void pf_json_add_head(json_object *obj, const pf_base *b)
 
 void pf_json_add_tail(json_object *obj, const pf_base *b)
 {
-    json_object_object_add(obj, "status", service_json_status(b->status_code, b->status_description));
-    json_object_object_add(obj, "metadata",
-                           b->metadata ? json_object_get(b->metadata) : json_object_new_object());
-    json_object_object_add(obj, "createdAt", service_json_time(b->created_us));
-    json_object_object_add(obj, "updatedAt", service_json_time(b->updated_us));
-    json_object_object_add(obj, "deletedAt", service_json_time(b->deleted_us));
+    service_json_add_common(obj, &b->common);
 }
 
 void pf_reply_write(http_request *r, pf_outcome outcome, db_status st, const char *entity_type, int status,

@@ -133,3 +133,26 @@ pf_close_result pf_remote_close_balances(const char *request_id, const char *org
     internal_response_clear(&resp);
     return out;
 }
+
+int pf_remote_sync_account(const char *request_id, const char *org_id, const char *ledger_id,
+                           const char *account_id, const char *json, size_t len)
+{
+    char path[256];
+    internal_response resp = {0};
+    internal_call_status cs = INTERNAL_OK;
+    int rc = -1;
+
+    snprintf(path, sizeof(path), "/internal/v1/organizations/%s/ledgers/%s/accounts/%s/registry", org_id,
+             ledger_id, account_id);
+    cs = internal_call("POST", pf_remote_base("transaction"), path, request_id, json, len,
+                       pf_remote_timeout(), &resp);
+    if (cs != INTERNAL_OK)
+        log_warn("account registry %s: transaction service %s", path,
+                 cs == INTERNAL_TIMEOUT ? "timed out" : "unreachable");
+    else if (resp.status == 204)
+        rc = 0;
+    else
+        log_warn("account registry %s: transaction service answered %d", path, resp.status);
+    internal_response_clear(&resp);
+    return rc;
+}

@@ -1,8 +1,10 @@
 /* The portfolio service's outgoing internal calls (paths outside /v1, events.md 7.3 and
  * transactions.md 12.3): the read-through lookups of an organization or ledger at the onboarding
- * service, and the balance close at the transaction service before an account is deleted. Blocking,
+ * service, the balance close at the transaction service before an account is deleted, and the account
+ * registry refresh there inside an account PATCH that changes portfolioId. Blocking,
  * bounded by INTERNAL_TIMEOUT_MS, X-Request-Id propagated. No SQL, no replies to clients. */
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/mem.h"
@@ -30,3 +32,12 @@ typedef enum pf_close_result {
 /* POST /internal/v1/organizations/{o}/ledgers/{l}/accounts/{a}/balances/close at TRANSACTION_URL. */
 pf_close_result pf_remote_close_balances(const char *request_id, const char *org_id, const char *ledger_id,
                                          const char *account_id) MUSTCHECK;
+
+/* POST /internal/v1/organizations/{o}/ledgers/{l}/accounts/{a}/registry at TRANSACTION_URL with the
+ * account's JSON representation (the account.updated event data, len bytes): the transaction service
+ * refreshes its registry entry at once (updatedAt rule), so an operation written right after the PATCH
+ * records the new portfolioId (transactions.md 6, api.md Consistency). Called inside the PATCH's
+ * transaction before it commits. Returns 0 on 204, -1 on any other answer, unreachable or timeout (the
+ * caller rolls back and answers 503 0901). */
+int pf_remote_sync_account(const char *request_id, const char *org_id, const char *ledger_id,
+                           const char *account_id, const char *json, size_t len) MUSTCHECK;

@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pf_rules.h"
+#include "entity/entity.h"
 #include "service/service.h"
 #include "service/service_http.h"
-#include "timeutil/timeutil.h"
 #include "util/mem.h"
 #include "uuid/uuid.h"
 
@@ -107,7 +106,6 @@ static db_conn *pf_write_target_or_reply(http_request *r, const pf_resource *res
         return NULL;
     service_path_id(r, res->id_param, w->id);
     w->request_id = http_req_id(r);
-    w->now_us = time_now_us();
     return c;
 }
 
@@ -144,28 +142,16 @@ void pf_resource_delete(http_request *r, const pf_resource *res, pf_write *w, db
 
 void pf_base_init_create(pf_base *b, const pf_scope *s, json_object *body, int64_t now_us)
 {
-    pf_status status = {0};
-
     uuid_v7_str(b->id);
     memcpy(b->organization_id, s->org, sizeof(s->org));
     memcpy(b->ledger_id, s->ledger, sizeof(s->ledger));
-    pf_status_for_create(json_get(body, "status"), &status);
-    b->status_code = status.code;
-    b->status_description = status.description;
-    b->metadata = json_metadata_for_create(json_get(body, "metadata"));
-    b->created_us = b->updated_us = now_us;
-    b->deleted_us = -1;
+    entity_common_for_create(&b->common, body, now_us);
 }
 
 void pf_base_init_patch(pf_base *next, const pf_base *cur, json_object *body, int64_t now_us)
 {
-    pf_status status = {0};
-
-    *next = *cur; /* ids, times; the owned members are replaced below */
-    pf_status_for_patch(json_get(body, "status"), cur->status_code, cur->status_description, &status);
-    next->status_code = status.code;
-    next->status_description = status.description;
-    next->metadata =
-        json_metadata_merge(cur->metadata, json_get(body, "metadata"), json_has(body, "metadata"));
-    next->updated_us = now_us;
+    memcpy(next->id, cur->id, sizeof(next->id));
+    memcpy(next->organization_id, cur->organization_id, sizeof(next->organization_id));
+    memcpy(next->ledger_id, cur->ledger_id, sizeof(next->ledger_id));
+    entity_common_for_patch(&next->common, &cur->common, body, now_us);
 }

@@ -53,7 +53,6 @@ typedef struct pf_write {
     char id[UUID_STR_LEN + 1]; /* PATCH / DELETE target (lowercase) */
     const char *request_id;    /* X-Request-Id, for internal calls made inside the transaction */
     json_object *body;         /* PATCH body (borrowed for the request) */
-    int64_t now_us;            /* the request's write time */
     pf_outcome outcome;
     json_object *json; /* the written row's representation: response and event data */
 } pf_write;
@@ -62,16 +61,18 @@ typedef struct pf_write {
 void pf_write_reset(pf_write *w);
 
 /* PATCH .../<entities>/{id}: body (res->patch_schema), scope checks, path id, then fn in db_tx with w
- * (filled: scope, id, request_id, body, now_us), then pf_reply_write 200 with w->json. The caller
- * zeroes the entity write state before and clears it after; w->body is NULL again on return. */
+ * (filled: scope, id, request_id, body; fn takes the write time itself, under the row lock, with
+ * util/write_time.h), then pf_reply_write 200 with w->json. The caller zeroes the entity write state
+ * before and clears it after; w->body is NULL again on return. */
 void pf_resource_patch(http_request *r, const pf_resource *res, pf_write *w, db_tx_fn fn);
 /* DELETE .../<entities>/{id}: scope checks, path id, fn in db_tx with w, then pf_reply_write 204. */
 void pf_resource_delete(http_request *r, const pf_resource *res, pf_write *w, db_tx_fn fn);
 
-/* A new row's base: a new UUIDv7 id, the scope's ids, status from body "status" (pf_status_for_create),
- * metadata from body "metadata" (json_metadata_for_create), created = updated = now_us, live. b must be
- * empty (zeroed or cleared). */
+/* A new row's base: a new UUIDv7 id, the scope's ids and the members every entity has from body
+ * (entity_common_for_create: status, metadata, created = updated = now_us, live). b must be empty
+ * (zeroed or cleared). */
 void pf_base_init_create(pf_base *b, const pf_scope *s, json_object *body, int64_t now_us);
-/* The base of cur after a PATCH: cur's ids and created time, status (pf_status_for_patch) and metadata
- * (json_metadata_merge) resolved from body, updated = now_us. next must be empty; it owns new copies. */
+/* The base of cur after a PATCH: cur's ids, and the members every entity has resolved from body
+ * (entity_common_for_patch: status, metadata, cur's created time, updated = now_us). next must be
+ * empty; it owns new copies. */
 void pf_base_init_patch(pf_base *next, const pf_base *cur, json_object *body, int64_t now_us);

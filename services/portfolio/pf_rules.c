@@ -1,6 +1,6 @@
 /* Pure member rules of assets and accounts: the type list, the code scan, Appendix B currencies, the
- * alias charset, the account defaults, status and PATCH resolution. It must stay free of I/O, SQL and
- * HTTP so it can be unit-tested alone. */
+ * alias charset and the account defaults. It must stay free of I/O, SQL and HTTP so it can be
+ * unit-tested alone. */
 #include "pf_rules.h"
 
 #include <stdlib.h>
@@ -138,71 +138,6 @@ int pf_parse_bool_filter(const char *value, bool *out)
         return 0;
     }
     return -1;
-}
-
-void pf_status_clear(pf_status *s)
-{
-    if (!s)
-        return;
-    free(s->code);
-    free(s->description);
-    s->code = NULL;
-    s->description = NULL;
-}
-
-void pf_status_for_create(json_object *status, pf_status *out)
-{
-    const char *code = json_get_text(status, "code");
-    const char *desc = json_get_text(status, "description");
-
-    out->code = xstrdup(code ? code : "ACTIVE");
-    out->description = desc ? xstrdup(desc) : NULL;
-}
-
-void pf_status_for_patch(json_object *status, const char *cur_code, const char *cur_description,
-                         pf_status *out)
-{
-    const char *code = json_get_text(status, "code");
-    json_object *desc = json_get(status, "description"); /* NULL when absent or null: keep */
-
-    out->code = xstrdup(code ? code : (cur_code ? cur_code : "ACTIVE"));
-    if (!desc)
-        out->description = cur_description ? xstrdup(cur_description) : NULL;
-    else if (json_object_get_string_len(desc) == 0)
-        out->description = NULL;
-    else
-        out->description = xstrdup(json_object_get_string(desc));
-}
-
-pf_patch_action pf_patch_text(json_object *body, const char *key, bool nullable, const char **value)
-{
-    json_object *v = NULL;
-
-    *value = NULL;
-    if (!json_has(body, key))
-        return PF_PATCH_KEEP;
-    if (json_is_null_member(body, key))
-        return nullable ? PF_PATCH_SET_NULL : PF_PATCH_KEEP;
-    v = json_get(body, key);
-    if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
-        return PF_PATCH_KEEP;
-    *value = json_object_get_string(v);
-    return PF_PATCH_SET;
-}
-
-char *pf_patch_text_apply(json_object *body, const char *key, bool nullable, const char *cur)
-{
-    const char *value = NULL;
-
-    switch (pf_patch_text(body, key, nullable, &value)) {
-    case PF_PATCH_KEEP:
-        return cur ? xstrdup(cur) : NULL;
-    case PF_PATCH_SET_NULL:
-        return NULL;
-    case PF_PATCH_SET:
-        return xstrdup(value);
-    }
-    return cur ? xstrdup(cur) : NULL;
 }
 
 char *pf_text_dup(json_object *body, const char *key)

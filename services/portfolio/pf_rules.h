@@ -1,6 +1,6 @@
-/* Pure member rules of the portfolio entities (api.md "Assets", "Accounts", "Status object", "PATCH
- * semantics", list filters): asset type/code/currency rules, alias charset, account type and name
- * defaults, status and text PATCH resolution. No I/O, no SQL, no HTTP: unit-tested on their own. */
+/* Pure member rules of the portfolio entities (api.md "Assets", "Accounts", list filters): asset
+ * type/code/currency rules, alias charset, account type and name defaults, optional create text (status
+ * and PATCH rules shared by every entity are in common/entity). No I/O, no SQL, no HTTP. */
 #pragma once
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -40,34 +40,6 @@ char *pf_external_alias(const char *code);
 
 /* A `blocked` list filter value: true/false/1/0. Returns 0 and sets *out, or -1 (-> 0082). */
 int pf_parse_bool_filter(const char *value, bool *out) MUSTCHECK;
-
-/* A status object's effective values. Both strings are heap copies owned by the struct. */
-typedef struct pf_status {
-    char *code;        /* never NULL once filled */
-    char *description; /* NULL = null */
-} pf_status;
-
-void pf_status_clear(pf_status *s);
-/* Create: code = status.code when non-empty, else "ACTIVE"; description = a non-empty string or NULL.
- * status may be NULL (absent or null). */
-void pf_status_for_create(json_object *status, pf_status *out);
-/* PATCH: code absent/null/"" keeps cur_code; description absent/null keeps cur_description, ""
- * sets NULL, any other string replaces it. status may be NULL (keep both). */
-void pf_status_for_patch(json_object *status, const char *cur_code, const char *cur_description,
-                         pf_status *out);
-
-/* What a PATCH does to one member (api.md "PATCH semantics" table). */
-typedef enum pf_patch_action {
-    PF_PATCH_KEEP,     /* absent, "" or (non-nullable) null: unchanged */
-    PF_PATCH_SET_NULL, /* nullable member sent as null */
-    PF_PATCH_SET       /* any other string: replaced by *value (borrowed from body) */
-} pf_patch_action;
-
-pf_patch_action pf_patch_text(json_object *body, const char *key, bool nullable, const char **value);
-
-/* Resolve a PATCH of a text member against its current value: a new heap string (or NULL for null)
- * the caller frees. cur may be NULL. */
-char *pf_patch_text_apply(json_object *body, const char *key, bool nullable, const char *cur);
 
 /* Text of a create member that may be absent, null or "" (all meaning "not given"): a heap copy or NULL. */
 char *pf_text_dup(json_object *body, const char *key);

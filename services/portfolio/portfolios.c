@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity/entity.h"
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
@@ -15,6 +16,7 @@
 #include "service/service.h"
 #include "service/service_http.h"
 #include "timeutil/timeutil.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 #define PORTFOLIO_ENTITY "Portfolio"
@@ -131,8 +133,8 @@ static db_status portfolio_create_tx(db_conn *c, void *arg)
     if ((st = pf_store_portfolio_insert(c, &pw->in, &pw->out)) != DB_OK)
         return st;
     w->json = pf_portfolio_to_json(&pw->out);
-    return pf_event_emit(c, "portfolio", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, pw->out.b.id,
-                         pw->out.b.created_us, w->json);
+    return pf_event_emit(c, "portfolio", BUS_ACTION_CREATED, w->scope.org, w->scope.ledger, pw->out.b.id,
+                         pw->out.b.common.created_us, w->json);
 }
 
 static db_status portfolio_patch_tx(db_conn *c, void *arg)
@@ -152,9 +154,10 @@ static db_status portfolio_patch_tx(db_conn *c, void *arg)
         w->outcome = PF_NOT_FOUND;
         goto cleanup;
     }
-    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
-    next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
-    next.entity_id = pf_patch_text_apply(w->body, "entityId", true, cur.entity_id);
+    /* taken under the row lock and after the stored time: commit order = time order (events.md 7) */
+    pf_base_init_patch(&next.b, &cur.b, w->body, write_time_now_after(cur.b.common.updated_us));
+    next.name = entity_patch_text_apply(w->body, "name", false, cur.name);
+    next.entity_id = entity_patch_text_apply(w->body, "entityId", true, cur.entity_id);
     if ((st = pf_store_portfolio_update(c, &next, &pw->out, &found)) != DB_OK)
         goto cleanup;
     if (!found) {
@@ -162,8 +165,8 @@ static db_status portfolio_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = pf_portfolio_to_json(&pw->out);
-    st = pf_event_emit(c, "portfolio", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, pw->out.b.id,
-                       pw->out.b.updated_us, w->json);
+    st = pf_event_emit(c, "portfolio", BUS_ACTION_UPDATED, w->scope.org, w->scope.ledger, pw->out.b.id,
+                       pw->out.b.common.updated_us, w->json);
 cleanup:
     pf_portfolio_clear(&cur);
     pf_portfolio_clear(&next);
@@ -178,16 +181,23 @@ static db_status portfolio_delete_tx(db_conn *c, void *arg)
     db_status st = DB_OK;
 
     portfolio_write_reset(pw);
-    if ((st = pf_store_portfolio_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &pw->out,
-                                             &found)) != DB_OK)
+    /* lock first: deletedAt is taken under the row lock, after the stored updatedAt (events.md 7) */
+    if ((st = pf_store_portfolio_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &pw->out,
+                                     &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         return DB_OK;
     }
+    if ((st = pf_store_portfolio_soft_delete(c, w->scope.org, w->scope.ledger, w->id,
+                                             write_time_now_after(pw->out.b.common.updated_us), &pw->out,
+                                             &found)) != DB_OK)
+        return st;
+    if (!found)
+        return DB_ERROR; /* locked above: cannot vanish */
     w->json = pf_portfolio_to_json(&pw->out);
-    return pf_event_emit(c, "portfolio", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, pw->out.b.id,
-                         pw->out.b.deleted_us, w->json);
+    return pf_event_emit(c, "portfolio", BUS_ACTION_DELETED, w->scope.org, w->scope.ledger, pw->out.b.id,
+                         pw->out.b.common.deleted_us, w->json);
 }
 
 /* ---- handlers ---------------------------------------------------------------------------------- */

@@ -6,15 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity/entity.h"
 #include "json/json.h"
 #include "pf_events.h"
 #include "pf_http.h"
 #include "pf_resource.h"
-#include "pf_rules.h"
 #include "pf_scope.h"
 #include "service/service.h"
 #include "service/service_http.h"
 #include "timeutil/timeutil.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 #define SEGMENT_ENTITY "Segment"
@@ -126,8 +127,8 @@ static db_status segment_create_tx(db_conn *c, void *arg)
         return st;
     }
     w->json = pf_segment_to_json(&sw->out);
-    return pf_event_emit(c, "segment", PF_EVENT_CREATED, w->scope.org, w->scope.ledger, sw->out.b.id,
-                         sw->out.b.created_us, w->json);
+    return pf_event_emit(c, "segment", BUS_ACTION_CREATED, w->scope.org, w->scope.ledger, sw->out.b.id,
+                         sw->out.b.common.created_us, w->json);
 }
 
 static db_status segment_patch_tx(db_conn *c, void *arg)
@@ -147,8 +148,9 @@ static db_status segment_patch_tx(db_conn *c, void *arg)
         w->outcome = PF_NOT_FOUND;
         goto cleanup;
     }
-    pf_base_init_patch(&next.b, &cur.b, w->body, w->now_us);
-    next.name = pf_patch_text_apply(w->body, "name", false, cur.name);
+    /* taken under the row lock and after the stored time: commit order = time order (events.md 7) */
+    pf_base_init_patch(&next.b, &cur.b, w->body, write_time_now_after(cur.b.common.updated_us));
+    next.name = entity_patch_text_apply(w->body, "name", false, cur.name);
     if ((st = pf_store_segment_update(c, &next, &sw->out, &found)) != DB_OK) {
         if (st == DB_CONFLICT)
             w->outcome = PF_SEGMENT_DUPLICATE;
@@ -159,8 +161,8 @@ static db_status segment_patch_tx(db_conn *c, void *arg)
         goto cleanup;
     }
     w->json = pf_segment_to_json(&sw->out);
-    st = pf_event_emit(c, "segment", PF_EVENT_UPDATED, w->scope.org, w->scope.ledger, sw->out.b.id,
-                       sw->out.b.updated_us, w->json);
+    st = pf_event_emit(c, "segment", BUS_ACTION_UPDATED, w->scope.org, w->scope.ledger, sw->out.b.id,
+                       sw->out.b.common.updated_us, w->json);
 cleanup:
     pf_segment_clear(&cur);
     pf_segment_clear(&next);
@@ -175,16 +177,23 @@ static db_status segment_delete_tx(db_conn *c, void *arg)
     db_status st = DB_OK;
 
     segment_write_reset(sw);
-    if ((st = pf_store_segment_soft_delete(c, w->scope.org, w->scope.ledger, w->id, w->now_us, &sw->out,
-                                           &found)) != DB_OK)
+    /* lock first: deletedAt is taken under the row lock, after the stored updatedAt (events.md 7) */
+    if ((st = pf_store_segment_get(c, w->scope.org, w->scope.ledger, w->id, DB_LOCK_UPDATE, &sw->out,
+                                   &found)) != DB_OK)
         return st;
     if (!found) {
         w->outcome = PF_NOT_FOUND;
         return DB_OK;
     }
+    if ((st = pf_store_segment_soft_delete(c, w->scope.org, w->scope.ledger, w->id,
+                                           write_time_now_after(sw->out.b.common.updated_us), &sw->out,
+                                           &found)) != DB_OK)
+        return st;
+    if (!found)
+        return DB_ERROR; /* locked above: cannot vanish */
     w->json = pf_segment_to_json(&sw->out);
-    return pf_event_emit(c, "segment", PF_EVENT_DELETED, w->scope.org, w->scope.ledger, sw->out.b.id,
-                         sw->out.b.deleted_us, w->json);
+    return pf_event_emit(c, "segment", BUS_ACTION_DELETED, w->scope.org, w->scope.ledger, sw->out.b.id,
+                         sw->out.b.common.deleted_us, w->json);
 }
 
 /* ---- handlers ---------------------------------------------------------------------------------- */

@@ -148,17 +148,25 @@ static db_status account_exec_many(db_conn *c, const char *sql, int nparams, con
 
 db_status pf_store_account_insert(db_conn *c, const pf_account *in, pf_account *out)
 {
-    db_param_text created = db_param_time(in->b.created_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
+    db_param_text created = db_param_time(in->b.common.created_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
     const char *params[16] = {
-        in->b.id,          in->b.organization_id,
-        in->b.ledger_id,   in->asset_code,
-        in->name,          in->alias,
-        in->type,          in->parent_account_id,
-        in->portfolio_id,  in->segment_id,
-        in->entity_id,     in->blocked ? "true" : "false",
-        in->b.status_code, in->b.status_description,
-        metadata,          created.s,
+        in->b.id,
+        in->b.organization_id,
+        in->b.ledger_id,
+        in->asset_code,
+        in->name,
+        in->alias,
+        in->type,
+        in->parent_account_id,
+        in->portfolio_id,
+        in->segment_id,
+        in->entity_id,
+        in->blocked ? "true" : "false",
+        in->b.common.status_code,
+        in->b.common.status_description,
+        metadata,
+        created.s,
     };
     bool found = false;
     db_status st = account_exec_one(c, account_insert_sql, 16, params, out, &found);
@@ -187,12 +195,21 @@ db_status pf_store_account_get_by_alias(db_conn *c, const char *org_id, const ch
 
 db_status pf_store_account_update(db_conn *c, const pf_account *in, pf_account *out, bool *found)
 {
-    db_param_text updated = db_param_time(in->b.updated_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
+    db_param_text updated = db_param_time(in->b.common.updated_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
     const char *params[12] = {
-        in->b.organization_id, in->b.ledger_id,          in->b.id,      in->name,
-        in->portfolio_id,      in->segment_id,           in->entity_id, in->blocked ? "true" : "false",
-        in->b.status_code,     in->b.status_description, metadata,      updated.s,
+        in->b.organization_id,
+        in->b.ledger_id,
+        in->b.id,
+        in->name,
+        in->portfolio_id,
+        in->segment_id,
+        in->entity_id,
+        in->blocked ? "true" : "false",
+        in->b.common.status_code,
+        in->b.common.status_description,
+        metadata,
+        updated.s,
     };
     db_status st = account_exec_one(c, account_update_sql, 12, params, out, found);
 

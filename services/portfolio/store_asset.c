@@ -91,11 +91,19 @@ static db_status asset_exec_one(db_conn *c, const char *sql, int nparams, const 
 
 db_status pf_store_asset_insert(db_conn *c, const pf_asset *in, pf_asset *out)
 {
-    db_param_text created = db_param_time(in->b.created_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
+    db_param_text created = db_param_time(in->b.common.created_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
     const char *params[10] = {
-        in->b.id, in->b.organization_id, in->b.ledger_id,          in->name, in->type,
-        in->code, in->b.status_code,     in->b.status_description, metadata, created.s,
+        in->b.id,
+        in->b.organization_id,
+        in->b.ledger_id,
+        in->name,
+        in->type,
+        in->code,
+        in->b.common.status_code,
+        in->b.common.status_description,
+        metadata,
+        created.s,
     };
     bool found = false;
     db_status st = asset_exec_one(c, asset_insert_sql, 10, params, out, &found);
@@ -124,11 +132,11 @@ db_status pf_store_asset_lock_code(db_conn *c, const char *org_id, const char *l
 
 db_status pf_store_asset_update(db_conn *c, const pf_asset *in, pf_asset *out, bool *found)
 {
-    db_param_text updated = db_param_time(in->b.updated_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
+    db_param_text updated = db_param_time(in->b.common.updated_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
     const char *params[8] = {
-        in->b.organization_id, in->b.ledger_id,          in->b.id, in->name,
-        in->b.status_code,     in->b.status_description, metadata, updated.s,
+        in->b.organization_id,           in->b.ledger_id, in->b.id,  in->name, in->b.common.status_code,
+        in->b.common.status_description, metadata,        updated.s,
     };
     db_status st = asset_exec_one(c, asset_update_sql, 8, params, out, found);
 

@@ -8,6 +8,7 @@
 
 #include "db/db.h"
 #include "db/db_row.h"
+#include "entity/entity.h"
 #include "pagination/pagination.h"
 #include "uuid/uuid.h"
 
@@ -16,23 +17,13 @@ typedef struct pf_base {
     char id[UUID_STR_LEN + 1];
     char organization_id[UUID_STR_LEN + 1];
     char ledger_id[UUID_STR_LEN + 1];
-    char *status_code;
-    char *status_description; /* NULL = null */
-    json_object *metadata;    /* flat object */
-    int64_t created_us;
-    int64_t updated_us;
-    int64_t deleted_us; /* -1 = live */
+    entity_common common; /* status, metadata and times */
 } pf_base;
 
 /* Column lists of the shared members, in the order pf_base_from_row reads them: the head first
- * (columns 0-2), the entity's own columns, then the tail. */
+ * (columns 0-2), the entity's own columns, then the tail (the entity_common columns). */
 #define PF_HEAD_COLUMNS "id::text, organization_id::text, ledger_id::text"
-/* clang-format off */
-#define PF_TAIL_COLUMNS                                                                                      \
-    "status_code, status_description, metadata::text, "                                                      \
-    DB_SQL_EPOCH_US("created_at") ", " DB_SQL_EPOCH_US("updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
-/* clang-format on */
-#define PF_TAIL_COUNT 6
+#define PF_TAIL_COLUMNS DB_SQL_ENTITY_COLUMNS
 
 /* Free b's members and reset it (deleted_us = -1); NULL accepted. */
 void pf_base_clear(pf_base *b);

@@ -87,10 +87,16 @@ static db_status portfolio_exec_one(db_conn *c, const char *sql, int nparams, co
 
 db_status pf_store_portfolio_insert(db_conn *c, const pf_portfolio *in, pf_portfolio *out)
 {
-    db_param_text created = db_param_time(in->b.created_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[9] = {in->b.id,      in->b.organization_id, in->b.ledger_id,          in->name,
-                             in->entity_id, in->b.status_code,     in->b.status_description, metadata,
+    db_param_text created = db_param_time(in->b.common.created_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
+    const char *params[9] = {in->b.id,
+                             in->b.organization_id,
+                             in->b.ledger_id,
+                             in->name,
+                             in->entity_id,
+                             in->b.common.status_code,
+                             in->b.common.status_description,
+                             metadata,
                              created.s};
     bool found = false;
     db_status st = portfolio_exec_one(c, portfolio_insert_sql, 9, params, out, &found);
@@ -113,11 +119,17 @@ db_status pf_store_portfolio_get(db_conn *c, const char *org_id, const char *led
 
 db_status pf_store_portfolio_update(db_conn *c, const pf_portfolio *in, pf_portfolio *out, bool *found)
 {
-    db_param_text updated = db_param_time(in->b.updated_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[9] = {
-        in->b.organization_id, in->b.ledger_id,          in->b.id, in->name, in->entity_id,
-        in->b.status_code,     in->b.status_description, metadata, updated.s};
+    db_param_text updated = db_param_time(in->b.common.updated_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
+    const char *params[9] = {in->b.organization_id,
+                             in->b.ledger_id,
+                             in->b.id,
+                             in->name,
+                             in->entity_id,
+                             in->b.common.status_code,
+                             in->b.common.status_description,
+                             metadata,
+                             updated.s};
     db_status st = portfolio_exec_one(c, portfolio_update_sql, 9, params, out, found);
 
     free(metadata);

@@ -83,10 +83,16 @@ static db_status segment_exec_one(db_conn *c, const char *sql, int nparams, cons
 
 db_status pf_store_segment_insert(db_conn *c, const pf_segment *in, pf_segment *out)
 {
-    db_param_text created = db_param_time(in->b.created_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[8] = {in->b.id,          in->b.organization_id,    in->b.ledger_id, in->name,
-                             in->b.status_code, in->b.status_description, metadata,        created.s};
+    db_param_text created = db_param_time(in->b.common.created_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
+    const char *params[8] = {in->b.id,
+                             in->b.organization_id,
+                             in->b.ledger_id,
+                             in->name,
+                             in->b.common.status_code,
+                             in->b.common.status_description,
+                             metadata,
+                             created.s};
     bool found = false;
     db_status st = segment_exec_one(c, segment_insert_sql, 8, params, out, &found);
 
@@ -107,10 +113,11 @@ db_status pf_store_segment_get(db_conn *c, const char *org_id, const char *ledge
 
 db_status pf_store_segment_update(db_conn *c, const pf_segment *in, pf_segment *out, bool *found)
 {
-    db_param_text updated = db_param_time(in->b.updated_us);
-    char *metadata = xstrdup(json_dump(in->b.metadata));
-    const char *params[8] = {in->b.organization_id, in->b.ledger_id,          in->b.id, in->name,
-                             in->b.status_code,     in->b.status_description, metadata, updated.s};
+    db_param_text updated = db_param_time(in->b.common.updated_us);
+    char *metadata = xstrdup(json_dump(in->b.common.metadata));
+    const char *params[8] = {
+        in->b.organization_id,           in->b.ledger_id, in->b.id, in->name, in->b.common.status_code,
+        in->b.common.status_description, metadata,        updated.s};
     db_status st = segment_exec_one(c, segment_update_sql, 8, params, out, found);
 
     free(metadata);

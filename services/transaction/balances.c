@@ -11,11 +11,12 @@
 #include "json/json.h"
 #include "registry.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_balance.h"
 #include "store_registry.h"
 #include "timeutil/timeutil.h"
 #include "tx_events.h"
-#include "tx_http.h"
+#include "util/write_time.h"
 #include "txn_render.h"
 #include "uuid/uuid.h"
 
@@ -28,8 +29,8 @@ typedef struct path_ids {
 
 static void ledger_ids(http_request *r, path_ids *p)
 {
-    tx_path_id(r, "organization_id", p->org);
-    tx_path_id(r, "ledger_id", p->ledger);
+    service_path_id(r, "organization_id", p->org);
+    service_path_id(r, "ledger_id", p->ledger);
 }
 
 static void reply_balance_page(http_request *r, const page_params *pp, const balance_row *rows, size_t n,
@@ -65,10 +66,10 @@ void balance_list(http_request *r)
 {
     page_params pp;
     path_ids p;
-    if (tx_page_params_or_reply(r, NULL, &pp) < 0)
+    if (service_page_params_or_reply(r, PAGE_CURSOR, NULL, &pp) < 0)
         return;
     ledger_ids(r, &p);
-    db_conn *c = tx_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         return;
     list_and_reply(r, c, &p, NULL, &pp);
@@ -81,11 +82,11 @@ void balance_list_account(http_request *r)
     char account[TXN_ID_LEN];
     reg_account acc;
     db_status st = DB_OK;
-    if (tx_page_params_or_reply(r, NULL, &pp) < 0)
+    if (service_page_params_or_reply(r, PAGE_CURSOR, NULL, &pp) < 0)
         return;
     ledger_ids(r, &p);
-    tx_path_id(r, "account_id", account);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "account_id", account);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         return;
     reg_result res = registry_account_by_id(r, c, http_req_arena(r), p.org, p.ledger, account, &acc, &st);
@@ -102,10 +103,10 @@ static void list_by_alias(http_request *r, const char *alias)
     path_ids p;
     reg_account acc;
     db_status st = DB_OK;
-    if (tx_page_params_or_reply(r, NULL, &pp) < 0)
+    if (service_page_params_or_reply(r, PAGE_CURSOR, NULL, &pp) < 0)
         return;
     ledger_ids(r, &p);
-    db_conn *c = tx_db_or_reply(r);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         return;
     reg_result res = registry_account_by_alias(r, c, http_req_arena(r), p.org, p.ledger, alias, &acc, &st);
@@ -137,12 +138,12 @@ void balance_get(http_request *r)
     balance_row b;
     bool found = false;
     ledger_ids(r, &p);
-    tx_path_id(r, "balance_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "balance_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         return;
 
-    char *cached = balance_cache_get(tx_cache(r), id);
+    char *cached = balance_cache_get(service_cache_of(r), id);
     if (cached) {
         /* served only when the cached entry belongs to the path's organization and ledger */
         json_object *o = txn_json_parse_text(cached);
@@ -151,7 +152,7 @@ void balance_get(http_request *r)
         bool ok = o_org && o_ledger && strcmp(o_org, p.org) == 0 && strcmp(o_ledger, p.ledger) == 0;
         json_object_put(o);
         if (ok) {
-            tx_reply_text(r, 200, cached);
+            service_reply_json_text(r, 200, cached);
             free(cached);
             return;
         }
@@ -163,7 +164,7 @@ void balance_get(http_request *r)
         return;
     }
     if (!found) {
-        tx_reply_not_found(r, ERR_ENTITY_NOT_FOUND, "Balance");
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, "Balance");
         return;
     }
     http_reply_json(r, 200, txn_render_balance(&b));
@@ -198,11 +199,12 @@ static db_status patch_fn(db_conn *c, void *arg)
         x->b.allow_sending = json_object_get_boolean(s);
     if (rcv)
         x->b.allow_receiving = json_object_get_boolean(rcv);
-    x->b.updated_us = time_now_us();
+    /* under the row lock and after the stored time: commit order = time order */
+    x->b.updated_us = write_time_now_after(x->b.updated_us);
     st = store_balance_set_flags(c, x->b.id, x->b.allow_sending, x->b.allow_receiving, x->b.updated_us);
     if (st != DB_OK)
         return st;
-    return tx_event_balance(c, TX_BALANCE_UPDATED, &x->b);
+    return tx_event_balance(c, BUS_ACTION_UPDATED, &x->b);
 }
 
 void balance_patch(http_request *r)
@@ -213,8 +215,8 @@ void balance_patch(http_request *r)
     if (http_body_json_or_reply(r, &patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
     ledger_ids(r, &p);
-    tx_path_id(r, "balance_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "balance_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         goto cleanup;
     patch_ctx x = {.a = http_req_arena(r), .p = &p, .id = id, .body = body};
@@ -224,10 +226,10 @@ void balance_patch(http_request *r)
         goto cleanup;
     }
     if (!x.found) {
-        tx_reply_not_found(r, ERR_ENTITY_NOT_FOUND, "Balance");
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, "Balance");
         goto cleanup;
     }
-    balance_cache_put(tx_cache(r), &x.b);
+    balance_cache_put(service_cache_of(r), &x.b);
     http_reply_json(r, 200, txn_render_balance(&x.b));
 cleanup:
     json_object_put(body);
@@ -255,11 +257,11 @@ static db_status delete_fn(db_conn *c, void *arg)
         x->nonzero = true;
         return DB_OK; /* nothing written: committing the empty transaction only releases the lock */
     }
-    x->b.deleted_us = time_now_us();
+    x->b.deleted_us = write_time_now_after(x->b.updated_us);
     st = store_balance_soft_delete(c, x->b.id, x->b.deleted_us, false);
     if (st != DB_OK)
         return st;
-    return tx_event_balance(c, TX_BALANCE_DELETED, &x->b);
+    return tx_event_balance(c, BUS_ACTION_DELETED, &x->b);
 }
 
 void balance_delete(http_request *r)
@@ -267,8 +269,8 @@ void balance_delete(http_request *r)
     path_ids p;
     char id[TXN_ID_LEN];
     ledger_ids(r, &p);
-    tx_path_id(r, "balance_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "balance_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         return;
     delete_ctx x = {.a = http_req_arena(r), .p = &p, .id = id};
@@ -278,14 +280,14 @@ void balance_delete(http_request *r)
         return;
     }
     if (!x.found) {
-        tx_reply_not_found(r, ERR_ENTITY_NOT_FOUND, "Balance");
+        service_reply_not_found(r, ERR_ENTITY_NOT_FOUND, "Balance");
         return;
     }
     if (x.nonzero) {
         http_reply_error(r, ERR_BALANCE_CANNOT_BE_DELETED, "the balance must be zero to be deleted");
         return;
     }
-    balance_cache_tombstone(tx_cache(r), &x.b);
+    balance_cache_tombstone(service_cache_of(r), &x.b);
     http_reply_empty(r, 204);
 }
 
@@ -350,7 +352,7 @@ static db_status create_fn(db_conn *c, void *arg)
     }
     if (st != DB_OK)
         return st;
-    return tx_event_balance(c, TX_BALANCE_CREATED, &x->b);
+    return tx_event_balance(c, BUS_ACTION_CREATED, &x->b);
 }
 
 void balance_create(http_request *r)
@@ -365,8 +367,8 @@ void balance_create(http_request *r)
     if (http_body_json_or_reply(r, &create_schema, JSON_MODE_CREATE, &body) < 0)
         return;
     ledger_ids(r, &p);
-    tx_path_id(r, "account_id", account);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "account_id", account);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, p.org, p.ledger) < 0)
         goto cleanup;
     reg_result res = registry_account_by_id(r, c, a, p.org, p.ledger, account, &acc, &st);
@@ -434,14 +436,15 @@ static db_status close_fn(db_conn *c, void *arg)
             return DB_OK; /* nothing written */
         }
     }
+    /* taken under the locks; each balance's deletedAt is after its own stored updatedAt */
     int64_t now = time_now_us();
     for (size_t i = 0; i < x->n; i++) {
         balance_row *b = &x->rows[i];
         b->allow_sending = b->allow_receiving = false;
-        b->deleted_us = now;
-        st = store_balance_soft_delete(c, b->id, now, true);
+        b->deleted_us = write_time_after(now, b->updated_us);
+        st = store_balance_soft_delete(c, b->id, b->deleted_us, true);
         if (st == DB_OK)
-            st = tx_event_balance(c, TX_BALANCE_DELETED, b);
+            st = tx_event_balance(c, BUS_ACTION_DELETED, b);
         if (st != DB_OK)
             return st;
     }
@@ -453,8 +456,8 @@ void balance_close_account(http_request *r)
     path_ids p;
     char account[TXN_ID_LEN];
     ledger_ids(r, &p);
-    tx_path_id(r, "account_id", account);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "account_id", account);
+    db_conn *c = service_db_or_reply(r);
     if (!c)
         return;
     close_ctx x = {.a = http_req_arena(r), .p = &p, .account = account};
@@ -468,6 +471,6 @@ void balance_close_account(http_request *r)
         return;
     }
     for (size_t i = 0; i < x.n; i++)
-        balance_cache_tombstone(tx_cache(r), &x.rows[i]);
+        balance_cache_tombstone(service_cache_of(r), &x.rows[i]);
     http_reply_empty(r, 204);
 }

@@ -3,6 +3,7 @@
  * helper's inbox transaction and never writes outside this service's schema. */
 #include <string.h>
 
+#include "bus/bus.h"
 #include "json/json.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -12,8 +13,6 @@
 #include "store_registry.h"
 #include "timeutil/timeutil.h"
 #include "uuid/uuid.h"
-
-#define TYPE_PREFIX "studio.lerian."
 
 /* The consumer runs on one thread: its own Redis connection, for balance-cache tombstones. */
 static cache *consumer_cache(void)
@@ -83,9 +82,9 @@ db_status transaction_consume(db_conn *c, const bus_message *m, void *arg)
     db_status st = DB_OK;
 
     (void)arg;
-    if (!type || strncmp(type, TYPE_PREFIX, strlen(TYPE_PREFIX)) != 0)
+    if (!type || strncmp(type, BUS_TYPE_PREFIX, strlen(BUS_TYPE_PREFIX)) != 0)
         return DB_OK;
-    type += strlen(TYPE_PREFIX);
+    type += strlen(BUS_TYPE_PREFIX);
     const char *dot = strchr(type, '.');
     if (!dot)
         return DB_OK;

@@ -10,9 +10,9 @@
 
 #include "log/log.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_idem.h"
 #include "timeutil/timeutil.h"
-#include "tx_http.h"
 #include "uuid/uuid.h"
 
 static const char release_script[] =
@@ -35,7 +35,7 @@ void idem_init(idem_ctx *ic, const char *org, const char *ledger, const txn_idem
 void idem_reply(http_request *r, int status, const char *body, bool replayed)
 {
     http_reply_set_header(r, "X-Idempotency-Replayed", replayed ? "true" : "false");
-    tx_reply_text(r, status, body);
+    service_reply_json_text(r, status, body);
 }
 
 static void reply_conflict(http_request *r, bool same_body)
@@ -162,6 +162,16 @@ idem_begin_result idem_begin(http_request *r, cache *rc, db_conn *c, idem_ctx *i
     }
     reply_conflict(r, true);
     return IDEM_REPLIED;
+}
+
+bool idem_answer_if_completed(http_request *r, cache *rc, db_conn *c, idem_ctx *ic)
+{
+    if (!ic->active)
+        return false;
+    if (answer_from_pg(r, rc, c, ic) != 0)
+        return true; /* replayed, 0084, or the database error */
+    idem_release(rc, ic);
+    return false;
 }
 
 void idem_answer_winner(http_request *r, cache *rc, db_conn *c, idem_ctx *ic)

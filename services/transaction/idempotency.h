@@ -41,6 +41,14 @@ void idem_release(cache *rc, idem_ctx *ic);
 /* The ledger write committed with its record: cache COMPLETED until expires_us (replacing our claim). */
 void idem_completed(cache *rc, idem_ctx *ic, int status, const char *body, int64_t expires_us);
 
+/* A step after the claim failed with a 4xx that depends on state (5.1 steps 19-24, 5.2 steps 5-7, 5.3
+ * steps 5-13). When claims were lost (Redis down, flushed, a lease expired) another holder of the key
+ * may have committed first and caused that failure, so the durable record is read again (8.3): a record
+ * with our fingerprint is replayed byte for byte, another fingerprint answers 409 0084, and a database
+ * failure answers its 5xx; each of these replies and returns true. With no record (or no key sent) it
+ * releases our claim and returns false: the caller then sends its own error. */
+bool idem_answer_if_completed(http_request *r, cache *rc, db_conn *c, idem_ctx *ic);
+
 /* Another holder committed first (unique violation): answer as its record says (replay or 0084) and
  * release our claim. Replies in every case. */
 void idem_answer_winner(http_request *r, cache *rc, db_conn *c, idem_ctx *ic);

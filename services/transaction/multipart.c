@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
+
 /* ---- header parameters ---------------------------------------------------------------------------- */
 
 static bool is_ows(char c)
@@ -87,17 +89,6 @@ static int header_param(const char *s, const char *want, arena *a, char **out)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* RFC 5987 ext-value "charset'lang'pct-encoded" -> the decoded bytes (arena); NULL when malformed. */
 static char *ext_value_decode(arena *a, const char *v)
 {
@@ -110,7 +101,7 @@ static char *ext_value_decode(arena *a, const char *v)
     size_t k = 0;
     for (; *s; s++) {
         if (*s == '%') {
-            int h = hexval(s[1]), l = h >= 0 ? hexval(s[2]) : -1;
+            int h = ascii_hex_value(s[1]), l = h >= 0 ? ascii_hex_value(s[2]) : -1;
             if (h < 0 || l < 0)
                 return NULL;
             out[k++] = (char)(h * 16 + l);

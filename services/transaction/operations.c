@@ -9,10 +9,11 @@
 #include "json/json.h"
 #include "registry.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_txn.h"
 #include "timeutil/timeutil.h"
-#include "tx_http.h"
 #include "txn_render.h"
+#include "util/write_time.h"
 
 static const char *const o1_filters[] = {"type", "direction", NULL};
 
@@ -73,12 +74,13 @@ void operation_list_account(http_request *r)
     size_t n = 0;
     bool has_prev = false, has_next = false;
 
-    if (tx_page_params_or_reply(r, o1_filters, &pp) < 0 || op_filter_or_reply(r, &pp, &f) < 0)
+    if (service_page_params_or_reply(r, PAGE_CURSOR, o1_filters, &pp) < 0 ||
+        op_filter_or_reply(r, &pp, &f) < 0)
         return;
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "account_id", account);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "account_id", account);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     reg_result res = registry_account_by_id(r, c, http_req_arena(r), org, ledger, account, &acc, &st);
@@ -108,11 +110,11 @@ void operation_get_account(http_request *r)
     bool found = false;
     db_status st = DB_OK;
 
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "account_id", account);
-    tx_path_id(r, "operation_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "account_id", account);
+    service_path_id(r, "operation_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     reg_result res = registry_account_by_id(r, c, http_req_arena(r), org, ledger, account, &acc, &st);
@@ -126,7 +128,7 @@ void operation_get_account(http_request *r)
         return;
     }
     if (!found) {
-        tx_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
+        service_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
         return;
     }
     http_reply_json(r, 200, txn_render_operation(&op));
@@ -140,10 +142,10 @@ static db_conn *portfolio_path_or_reply(http_request *r, char org[TXN_ID_LEN], c
                                         char portfolio[TXN_ID_LEN])
 {
     db_status st = DB_OK;
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "portfolio_id", portfolio);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "portfolio_id", portfolio);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return NULL;
     reg_result res = registry_portfolio(r, c, org, ledger, portfolio, &st);
@@ -163,7 +165,8 @@ void operation_list_portfolio(http_request *r)
     size_t n = 0;
     bool has_prev = false, has_next = false;
 
-    if (tx_page_params_or_reply(r, o1_filters, &pp) < 0 || op_filter_or_reply(r, &pp, &f) < 0)
+    if (service_page_params_or_reply(r, PAGE_CURSOR, o1_filters, &pp) < 0 ||
+        op_filter_or_reply(r, &pp, &f) < 0)
         return;
     db_conn *c = portfolio_path_or_reply(r, org, ledger, portfolio);
     if (!c)
@@ -188,7 +191,7 @@ void operation_get_portfolio(http_request *r)
     op_row op;
     bool found = false;
 
-    tx_path_id(r, "operation_id", id);
+    service_path_id(r, "operation_id", id);
     db_conn *c = portfolio_path_or_reply(r, org, ledger, portfolio);
     if (!c)
         return;
@@ -198,7 +201,7 @@ void operation_get_portfolio(http_request *r)
         return;
     }
     if (!found) {
-        tx_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
+        service_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
         return;
     }
     http_reply_json(r, 200, txn_render_operation(&op));
@@ -238,7 +241,7 @@ static db_status op_patch_fn(db_conn *c, void *arg)
     const char *desc = json_get_text(x->body, "description");
     if (desc)
         x->op.description = arena_strdup(x->a, desc);
-    x->op.updated_us = time_now_us();
+    x->op.updated_us = write_time_now_after(x->op.updated_us); /* under the row lock, after the stored */
     return store_op_update(c, x->op.id, desc, x->op.metadata, x->op.updated_us);
 }
 
@@ -251,11 +254,11 @@ void operation_patch(http_request *r)
 
     if (http_body_json_or_reply(r, &patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "transaction_id", txn);
-    tx_path_id(r, "operation_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "transaction_id", txn);
+    service_path_id(r, "operation_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         goto cleanup;
     db_status st = store_txn_get(c, http_req_arena(r), org, ledger, txn, false, &t, &found);
@@ -264,7 +267,7 @@ void operation_patch(http_request *r)
         goto cleanup;
     }
     if (!found) {
-        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        service_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
         goto cleanup;
     }
     op_patch_ctx x = {
@@ -275,7 +278,7 @@ void operation_patch(http_request *r)
         goto cleanup;
     }
     if (!x.found) {
-        tx_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
+        service_reply_not_found(r, ERR_OPERATION_NOT_FOUND, "Operation");
         goto cleanup;
     }
     http_reply_json(r, 200, txn_render_operation(&x.op));

@@ -14,6 +14,7 @@
 #include "store_txn.h"
 #include "timeutil/timeutil.h"
 #include "tx_events.h"
+#include "util/write_time.h"
 #include "txn_render.h"
 #include "uuid/uuid.h"
 
@@ -63,6 +64,17 @@ static const char *side_aliases(arena *a, const txn_plan *p, bool source)
     const char *s = arena_strdup(a, json_dump(arr));
     json_object_put(arr);
     return s;
+}
+
+/* The write time of a step, taken once every row it changes is locked: the clock, but strictly after the
+ * stored updatedAt of each of them (floor_us: the transaction row's, or -1), so that of two committed
+ * writes to one row the later one always carries the later time. */
+static int64_t locked_write_time(const balance_row *rows, size_t n, int64_t floor_us)
+{
+    int64_t now = write_time_now_after(floor_us);
+    for (size_t i = 0; i < n; i++)
+        now = write_time_after(now, rows[i].updated_us);
+    return now;
 }
 
 static int find_balance(const balance_row *rows, size_t n, const char *account_id, const char *key)
@@ -239,7 +251,7 @@ static db_status posting_fn(db_conn *c, void *arg)
     balance_row *rows = NULL;
     size_t nrows = 0;
     db_status st = DB_OK;
-    int64_t now = time_now_us();
+    int64_t now = -1;
 
     reset_output(out);
     if (in->parent_id) {
@@ -258,6 +270,7 @@ static db_status posting_fn(db_conn *c, void *arg)
     st = store_balance_lock_pairs(c, a, in->org, in->ledger, acc_ids, keys, p->n_legs, &rows, &nrows);
     if (st != DB_OK)
         return st;
+    now = locked_write_time(rows, nrows, -1);
     int *idx = arena_alloc(a, p->n_legs * sizeof(int));
     for (size_t i = 0; i < p->n_legs; i++) {
         idx[i] = find_balance(rows, nrows, in->accounts[i].id, p->legs[i].key);
@@ -408,7 +421,7 @@ static db_status settle_fn(db_conn *c, void *arg)
     size_t nlegs = 0;
     balance_row *rows = NULL;
     size_t nrows = 0;
-    int64_t now = time_now_us();
+    int64_t now = -1;
 
     reset_output(out);
     /* 13: the transaction row first, then the balances */
@@ -432,6 +445,7 @@ static db_status settle_fn(db_conn *c, void *arg)
     st = store_balance_lock_ids(c, a, in->org, in->ledger, ids, nids, &rows, &nrows);
     if (st != DB_OK)
         return st;
+    now = locked_write_time(rows, nrows, t.updated_us);
     /* 6. commit: every balance still live (a source holds money, so only a destination can be gone) */
     int *idx = arena_alloc(a, (nlegs ? nlegs : 1) * sizeof(int));
     for (size_t i = 0; i < nlegs; i++) {

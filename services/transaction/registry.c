@@ -15,6 +15,7 @@
 #include "store_balance.h"
 #include "timeutil/timeutil.h"
 #include "tx_events.h"
+#include "util/write_time.h"
 #include "uuid/uuid.h"
 
 /* ---- parsing owner answers ---------------------------------------------------------------------- */
@@ -302,7 +303,7 @@ db_status registry_account_created(db_conn *c, arena *a, const reg_account *acc)
         return DB_OK; /* a live default balance exists after all: nothing to add */
     if (st != DB_OK)
         return st;
-    return tx_event_balance(c, TX_BALANCE_CREATED, &b);
+    return tx_event_balance(c, BUS_ACTION_CREATED, &b);
 }
 
 db_status registry_account_updated(db_conn *c, const reg_account *acc)
@@ -330,11 +331,11 @@ db_status registry_account_deleted(db_conn *c, arena *a, const reg_account *acc,
                                 "account.deleted events that found a non-zero live balance", NULL, 1);
             continue;
         }
-        st = store_balance_soft_delete(c, b->id, now, false);
+        b->deleted_us = write_time_after(now, b->updated_us); /* under the lock, after its updatedAt */
+        st = store_balance_soft_delete(c, b->id, b->deleted_us, false);
         if (st != DB_OK)
             return st;
-        b->deleted_us = now;
-        st = tx_event_balance(c, TX_BALANCE_DELETED, b);
+        st = tx_event_balance(c, BUS_ACTION_DELETED, b);
         if (st != DB_OK)
             return st;
         /* before the commit is harmless: a reader then falls back to PostgreSQL */
@@ -388,6 +389,14 @@ reg_result registry_account_by_id(http_request *r, db_conn *c, arena *a, const c
     if (state == REG_LIVE)
         return REG_RESULT_FOUND;
     if (state == REG_DELETED)
+        return REG_RESULT_NOT_FOUND;
+    /* Not registered yet but already closed (the close call came before any event or lookup): its
+     * delete is committing or committed at the owner, so the account is gone for every path check. */
+    bool closed = false;
+    *dbst = store_reg_account_is_closed(c, id, &closed);
+    if (*dbst != DB_OK)
+        return REG_RESULT_DB_ERROR;
+    if (closed)
         return REG_RESULT_NOT_FOUND;
     char *path = xasprintf("/internal/v1/organizations/%s/ledgers/%s/accounts/%s", org, ledger, id);
     reg_result res = owner_get(r, OWNER_PORTFOLIO, path, &body);

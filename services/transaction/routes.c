@@ -1,8 +1,10 @@
 /* The transaction service's route table: the /v1 rows this service owns (api.md "Route ownership") and
- * its internal balance-close endpoint (transactions.md 12.3, never routed by the gateway); the
- * operational endpoints are appended by common/service. */
+ * its internal endpoints, never routed by the gateway (the balance close of transactions.md 12.3 and
+ * the account registry refresh of account_sync.h); the operational endpoints are appended by
+ * common/service. */
 #include "routes.h"
 
+#include "account_sync.h"
 #include "balances.h"
 #include "http/http.h"
 #include "operations.h"
@@ -35,6 +37,7 @@ static const http_route h_bal_create = {balance_create, NULL};
 static const http_route h_bal_alias = {balance_list_alias, NULL};
 static const http_route h_bal_external = {balance_list_external, NULL};
 static const http_route h_bal_close = {balance_close_account, NULL};
+static const http_route h_acc_registry = {account_registry_sync, NULL};
 
 const route_def transaction_routes[] = {
     {HTTP_M_POST, L "/transactions/json", &h_txn_json},
@@ -64,5 +67,8 @@ const route_def transaction_routes[] = {
     {HTTP_M_GET, L "/portfolios/{portfolio_id}/operations/{operation_id}", &h_op_get_portfolio},
     /* transactions.md 12.3: called by the portfolio service before it deletes an account */
     {HTTP_M_POST, "/internal" L "/accounts/{account_id}/balances/close", &h_bal_close},
+    /* api.md Consistency, transactions.md 6: called by the portfolio service inside an account PATCH
+     * (account_sync.h) so the next operation records the new portfolioId */
+    {HTTP_M_POST, "/internal" L "/accounts/{account_id}/registry", &h_acc_registry},
 };
 const size_t transaction_routes_count = ARRAY_LEN(transaction_routes);

@@ -5,33 +5,34 @@
 
 #include <string.h>
 
+#include "db/db_row.h"
 #include "store_util.h"
 
 #define BALANCE_COLS                                                                                         \
     "b.id, b.organization_id, b.ledger_id, b.account_id, b.alias, b.key, b.asset_code, b.account_type,"      \
-    " b.available, b.on_hold, b.version, b.allow_sending, b.allow_receiving, " SQL_US(                       \
-        "b.created_at") ", " SQL_US("b.updated_at") ", " SQL_US("b.deleted_at")
+    " b.available, b.on_hold, b.version, b.allow_sending, b.allow_receiving, " DB_SQL_EPOCH_US(              \
+        "b.created_at") ", " DB_SQL_EPOCH_US("b.updated_at") ", " DB_SQL_EPOCH_US("b.deleted_at")
 #define BALANCE_NCOLS 16
 
 static void balance_from_row(arena *a, const PGresult *res, int row, balance_row *b)
 {
     memset(b, 0, sizeof(*b));
-    store_copy(res, row, 0, b->id, sizeof(b->id));
-    store_copy(res, row, 1, b->organization_id, sizeof(b->organization_id));
-    store_copy(res, row, 2, b->ledger_id, sizeof(b->ledger_id));
-    store_copy(res, row, 3, b->account_id, sizeof(b->account_id));
-    b->alias = store_arena_text(a, res, row, 4);
-    b->key = store_arena_text(a, res, row, 5);
-    b->asset_code = store_arena_text(a, res, row, 6);
-    b->account_type = store_arena_text(a, res, row, 7);
+    db_col_text_into(res, row, 0, b->id, sizeof(b->id));
+    db_col_text_into(res, row, 1, b->organization_id, sizeof(b->organization_id));
+    db_col_text_into(res, row, 2, b->ledger_id, sizeof(b->ledger_id));
+    db_col_text_into(res, row, 3, b->account_id, sizeof(b->account_id));
+    b->alias = db_col_text_arena(a, res, row, 4);
+    b->key = db_col_text_arena(a, res, row, 5);
+    b->asset_code = db_col_text_arena(a, res, row, 6);
+    b->account_type = db_col_text_arena(a, res, row, 7);
     b->st.available = store_col_decimal(res, row, 8);
     b->st.on_hold = store_col_decimal(res, row, 9);
-    b->st.version = store_col_i64(res, row, 10, 0);
-    b->allow_sending = store_col_bool(res, row, 11);
-    b->allow_receiving = store_col_bool(res, row, 12);
-    b->created_us = store_col_i64(res, row, 13, 0);
-    b->updated_us = store_col_i64(res, row, 14, 0);
-    b->deleted_us = store_col_i64(res, row, 15, -1);
+    b->st.version = db_col_i64(res, row, 10, 0);
+    b->allow_sending = db_col_bool(res, row, 11);
+    b->allow_receiving = db_col_bool(res, row, 12);
+    b->created_us = db_col_i64(res, row, 13, 0);
+    b->updated_us = db_col_i64(res, row, 14, 0);
+    b->deleted_us = db_col_i64(res, row, 15, -1);
 }
 
 static db_status rows_to_balances(arena *a, PGresult *res, balance_row **out, size_t *n, bool with_portfolio)
@@ -41,7 +42,7 @@ static db_status rows_to_balances(arena *a, PGresult *res, balance_row **out, si
     for (int i = 0; i < rows; i++) {
         balance_from_row(a, res, i, &(*out)[i]);
         if (with_portfolio)
-            store_copy(res, i, BALANCE_NCOLS, (*out)[i].portfolio_id, sizeof((*out)[i].portfolio_id));
+            db_col_text_into(res, i, BALANCE_NCOLS, (*out)[i].portfolio_id, sizeof((*out)[i].portfolio_id));
     }
     *n = (size_t)rows;
     return DB_OK;
@@ -114,9 +115,9 @@ static const char insert_sql[] =
 
 db_status store_balance_insert(db_conn *c, arena *a, const balance_row *b)
 {
-    store_text_buf v = store_int_param(b->st.version);
-    store_text_buf cr = store_time_param(b->created_us);
-    store_text_buf up = store_time_param(b->updated_us);
+    db_param_text v = db_param_int(b->st.version);
+    db_param_text cr = db_param_time(b->created_us);
+    db_param_text up = db_param_time(b->updated_us);
     const char *params[] = {b->id,
                             b->organization_id,
                             b->ledger_id,
@@ -142,7 +143,7 @@ static const char flags_sql[] =
 db_status store_balance_set_flags(db_conn *c, const char *id, bool allow_sending, bool allow_receiving,
                                   int64_t updated_us)
 {
-    store_text_buf up = store_time_param(updated_us);
+    db_param_text up = db_param_time(updated_us);
     const char *params[] = {id, allow_sending ? "true" : "false", allow_receiving ? "true" : "false", up.s};
     return db_exec(c, flags_sql, 4, params, NULL);
 }
@@ -155,7 +156,7 @@ static const char close_sql[] =
 
 db_status store_balance_soft_delete(db_conn *c, const char *id, int64_t deleted_us, bool clear_flags)
 {
-    store_text_buf d = store_time_param(deleted_us);
+    db_param_text d = db_param_time(deleted_us);
     const char *params[] = {id, d.s};
     return db_exec(c, clear_flags ? close_sql : delete_sql, 2, params, NULL);
 }
@@ -167,8 +168,8 @@ static const char apply_sql[] =
 db_status store_balance_apply(db_conn *c, arena *a, const char *id, const balance_state *st,
                               int64_t updated_us)
 {
-    store_text_buf v = store_int_param(st->version);
-    store_text_buf up = store_time_param(updated_us);
+    db_param_text v = db_param_int(st->version);
+    db_param_text up = db_param_time(updated_us);
     const char *params[] = {id, store_decimal_param(a, &st->available), store_decimal_param(a, &st->on_hold),
                             v.s, up.s};
     return db_exec(c, apply_sql, 5, params, NULL);
@@ -249,8 +250,8 @@ db_status store_balance_list(db_conn *c, arena *a, const char *org, const char *
                              const char *account_id, const page_params *p, balance_row **out, size_t *n,
                              bool *has_prev, bool *has_next)
 {
-    store_text_buf from = store_time_param(p->from_us);
-    store_text_buf to = store_time_param(p->to_us);
+    db_param_text from = db_param_time(p->from_us);
+    db_param_text to = db_param_time(p->to_us);
     const char *params[] = {org, ledger, p->has_range ? from.s : NULL, p->has_range ? to.s : NULL,
                             account_id};
     PGresult *res = NULL;

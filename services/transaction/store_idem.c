@@ -2,9 +2,10 @@
  * agrees; an expired record is never returned and is replaced in the claimer's own transaction. */
 #include "store_idem.h"
 
+#include "db/db_row.h"
 #include "store_util.h"
 
-static const char get_sql[] = "SELECT fingerprint, status, body, " SQL_US(
+static const char get_sql[] = "SELECT fingerprint, status, body, " DB_SQL_EPOCH_US(
     "expires_at") " FROM idempotency_records"
                   " WHERE organization_id = $1::uuid AND ledger_id = $2::uuid AND key = $3 AND expires_at > "
                   "clock_timestamp()";
@@ -19,10 +20,10 @@ db_status store_idem_get(db_conn *c, arena *a, const char *org, const char *ledg
         return st;
     *found = PQntuples(res) == 1;
     if (*found) {
-        out->fingerprint = store_arena_text(a, res, 0, 0);
-        out->status = (int)store_col_i64(res, 0, 1, 201);
-        out->body = store_arena_text(a, res, 0, 2);
-        out->expires_us = store_col_i64(res, 0, 3, 0);
+        out->fingerprint = db_col_text_arena(a, res, 0, 0);
+        out->status = (int)db_col_i64(res, 0, 1, 201);
+        out->body = db_col_text_arena(a, res, 0, 2);
+        out->expires_us = db_col_i64(res, 0, 3, 0);
     }
     PQclear(res);
     return DB_OK;
@@ -37,14 +38,14 @@ static const char insert_sql[] =
     "  expires_at)"
     " VALUES ($1::uuid, $2::uuid, $3, $4, $5::int, $6, clock_timestamp(),"
     "  clock_timestamp() + make_interval(secs => $7::int))"
-    " RETURNING " SQL_US("expires_at");
+    " RETURNING " DB_SQL_EPOCH_US("expires_at");
 
 db_status store_idem_insert(db_conn *c, const char *org, const char *ledger, const char *key,
                             const char *fingerprint, int status, const char *body, int ttl_s,
                             int64_t *expires_us)
 {
-    store_text_buf s = store_int_param(status);
-    store_text_buf t = store_int_param(ttl_s);
+    db_param_text s = db_param_int(status);
+    db_param_text t = db_param_int(ttl_s);
     const char *purge[] = {org, ledger, key};
     const char *params[] = {org, ledger, key, fingerprint, s.s, body, t.s};
     PGresult *res = NULL;
@@ -54,7 +55,7 @@ db_status store_idem_insert(db_conn *c, const char *org, const char *ledger, con
     st = db_exec(c, insert_sql, 7, params, &res);
     if (st != DB_OK)
         return st;
-    *expires_us = store_col_i64(res, 0, 0, 0);
+    *expires_us = db_col_i64(res, 0, 0, 0);
     PQclear(res);
     return DB_OK;
 }

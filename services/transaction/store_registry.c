@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "db/db_row.h"
 #include "store_util.h"
 
 static const char org_ledger_sql[] =
@@ -63,8 +64,8 @@ static const char portfolio_upsert_sql[] =
 
 db_status store_reg_org_upsert(db_conn *c, const char *id, int64_t updated_us, int64_t deleted_us)
 {
-    store_text_buf u = store_time_param(updated_us);
-    store_text_buf d = store_time_param(deleted_us);
+    db_param_text u = db_param_time(updated_us);
+    db_param_text d = db_param_time(deleted_us);
     const char *params[] = {id, u.s, deleted_us >= 0 ? d.s : NULL};
     return db_exec(c, org_upsert_sql, 3, params, NULL);
 }
@@ -72,8 +73,8 @@ db_status store_reg_org_upsert(db_conn *c, const char *id, int64_t updated_us, i
 db_status store_reg_ledger_upsert(db_conn *c, const char *id, const char *org, int64_t updated_us,
                                   int64_t deleted_us)
 {
-    store_text_buf u = store_time_param(updated_us);
-    store_text_buf d = store_time_param(deleted_us);
+    db_param_text u = db_param_time(updated_us);
+    db_param_text d = db_param_time(deleted_us);
     const char *params[] = {id, org, u.s, deleted_us >= 0 ? d.s : NULL};
     return db_exec(c, ledger_upsert_sql, 4, params, NULL);
 }
@@ -81,8 +82,8 @@ db_status store_reg_ledger_upsert(db_conn *c, const char *id, const char *org, i
 db_status store_reg_portfolio_upsert(db_conn *c, const char *id, const char *org, const char *ledger,
                                      int64_t updated_us, int64_t deleted_us)
 {
-    store_text_buf u = store_time_param(updated_us);
-    store_text_buf d = store_time_param(deleted_us);
+    db_param_text u = db_param_time(updated_us);
+    db_param_text d = db_param_time(deleted_us);
     const char *params[] = {id, org, ledger, u.s, deleted_us >= 0 ? d.s : NULL};
     return db_exec(c, portfolio_upsert_sql, 5, params, NULL);
 }
@@ -115,8 +116,8 @@ static const char account_upsert_sql[] =
 
 db_status store_reg_account_upsert(db_conn *c, const reg_account *a)
 {
-    store_text_buf u = store_time_param(a->updated_us);
-    store_text_buf d = store_time_param(a->deleted_us);
+    db_param_text u = db_param_time(a->updated_us);
+    db_param_text d = db_param_time(a->deleted_us);
     const char *params[] = {a->id,
                             a->organization_id,
                             a->ledger_id,
@@ -130,26 +131,26 @@ db_status store_reg_account_upsert(db_conn *c, const reg_account *a)
 }
 
 #define ACCOUNT_COLS                                                                                         \
-    "id, organization_id, ledger_id, alias, type, asset_code, portfolio_id, " SQL_US(                        \
-        "updated_at") ", " SQL_US("deleted_at")
+    "id, organization_id, ledger_id, alias, type, asset_code, portfolio_id, " DB_SQL_EPOCH_US(               \
+        "updated_at") ", " DB_SQL_EPOCH_US("deleted_at")
 
 static void account_from_row(arena *a, const PGresult *res, int row, reg_account *out)
 {
     memset(out, 0, sizeof(*out));
-    store_copy(res, row, 0, out->id, sizeof(out->id));
-    store_copy(res, row, 1, out->organization_id, sizeof(out->organization_id));
-    store_copy(res, row, 2, out->ledger_id, sizeof(out->ledger_id));
-    out->alias = store_arena_text(a, res, row, 3);
-    out->type = store_arena_text(a, res, row, 4);
-    out->asset_code = store_arena_text(a, res, row, 5);
-    store_copy(res, row, 6, out->portfolio_id, sizeof(out->portfolio_id));
-    out->updated_us = store_col_i64(res, row, 7, 0);
-    out->deleted_us = store_col_i64(res, row, 8, -1);
+    db_col_text_into(res, row, 0, out->id, sizeof(out->id));
+    db_col_text_into(res, row, 1, out->organization_id, sizeof(out->organization_id));
+    db_col_text_into(res, row, 2, out->ledger_id, sizeof(out->ledger_id));
+    out->alias = db_col_text_arena(a, res, row, 3);
+    out->type = db_col_text_arena(a, res, row, 4);
+    out->asset_code = db_col_text_arena(a, res, row, 5);
+    db_col_text_into(res, row, 6, out->portfolio_id, sizeof(out->portfolio_id));
+    out->updated_us = db_col_i64(res, row, 7, 0);
+    out->deleted_us = db_col_i64(res, row, 8, -1);
 }
 
 static const char account_get_sql[] =
-    "SELECT " ACCOUNT_COLS " FROM accounts"
-    " WHERE id = $3::uuid AND organization_id = $1::uuid AND ledger_id = $2::uuid";
+    "SELECT " ACCOUNT_COLS ", EXISTS (SELECT 1 FROM closed_accounts x WHERE x.account_id = accounts.id)"
+    " FROM accounts WHERE id = $3::uuid AND organization_id = $1::uuid AND ledger_id = $2::uuid";
 
 db_status store_reg_account_get(db_conn *c, arena *a, const char *org, const char *ledger, const char *id,
                                 reg_account *out, reg_state *state)
@@ -162,7 +163,8 @@ db_status store_reg_account_get(db_conn *c, arena *a, const char *org, const cha
     *state = REG_MISSING;
     if (PQntuples(res) == 1) {
         account_from_row(a, res, 0, out);
-        *state = out->deleted_us < 0 ? REG_LIVE : REG_DELETED;
+        /* a closed id (12.3) is gone for every path check even before account.deleted arrives */
+        *state = out->deleted_us < 0 && !db_col_bool(res, 0, 9) ? REG_LIVE : REG_DELETED;
     }
     PQclear(res);
     return DB_OK;
@@ -218,7 +220,7 @@ static const char account_close_sql[] =
 db_status store_reg_account_close(db_conn *c, const char *account_id, const char *org, const char *ledger,
                                   int64_t closed_us)
 {
-    store_text_buf t = store_time_param(closed_us);
+    db_param_text t = db_param_time(closed_us);
     const char *params[] = {account_id, org, ledger, t.s};
     return db_exec(c, account_close_sql, 4, params, NULL);
 }

@@ -36,7 +36,8 @@ db_status store_reg_portfolio_state(db_conn *c, const char *org, const char *led
                                     reg_state *state) MUSTCHECK;
 
 db_status store_reg_account_upsert(db_conn *c, const reg_account *a) MUSTCHECK;
-/* The account with that id in the ledger; *state says whether it was found live. */
+/* The account with that id in the ledger; *state says whether it was found live. An account whose id is
+ * recorded as closed (transactions.md 12.3) is REG_DELETED even while its registry row is live. */
 db_status store_reg_account_get(db_conn *c, arena *a, const char *org, const char *ledger, const char *id,
                                 reg_account *out, reg_state *state) MUSTCHECK;
 /* The newest live, non-closed account with that alias; *found false when none. */

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "db/db_row.h"
 #include "json/json.h"
 #include "store_util.h"
 
@@ -20,8 +21,8 @@ static const char txn_insert_sql[] =
 
 db_status store_txn_insert(db_conn *c, arena *a, const txn_row *t)
 {
-    store_text_buf cr = store_time_param(t->created_us);
-    store_text_buf up = store_time_param(t->updated_us);
+    db_param_text cr = db_param_time(t->created_us);
+    db_param_text up = db_param_time(t->updated_us);
     const char *params[] = {t->id,
                             t->organization_id,
                             t->ledger_id,
@@ -50,10 +51,10 @@ static const char op_insert_sql[] =
 
 db_status store_op_insert(db_conn *c, arena *a, const op_row *op)
 {
-    store_text_buf bv = store_int_param(op->before.version);
-    store_text_buf av = store_int_param(op->after.version);
-    store_text_buf cr = store_time_param(op->created_us);
-    store_text_buf up = store_time_param(op->updated_us);
+    db_param_text bv = db_param_int(op->before.version);
+    db_param_text av = db_param_int(op->after.version);
+    db_param_text cr = db_param_time(op->created_us);
+    db_param_text up = db_param_time(op->updated_us);
     const char *params[] = {op->id,
                             op->transaction_id,
                             op->organization_id,
@@ -89,7 +90,7 @@ static const char leg_insert_sql[] =
 
 db_status store_leg_insert(db_conn *c, arena *a, const char *transaction_id, const leg_row *l)
 {
-    store_text_buf pos = store_int_param(l->position);
+    db_param_text pos = db_param_int(l->position);
     const char *params[] = {transaction_id,
                             pos.s,
                             l->source ? "source" : "destination",
@@ -120,16 +121,16 @@ db_status store_leg_list(db_conn *c, arena *a, const char *transaction_id, leg_r
     *out = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(leg_row));
     for (int i = 0; i < rows; i++) {
         leg_row *l = &(*out)[i];
-        l->position = (int)store_col_i64(res, i, 0, 0);
+        l->position = (int)db_col_i64(res, i, 0, 0);
         l->source = strcmp(PQgetvalue(res, i, 1), "source") == 0;
-        store_copy(res, i, 2, l->account_id, sizeof(l->account_id));
-        store_copy(res, i, 3, l->balance_id, sizeof(l->balance_id));
-        l->alias = store_arena_text(a, res, i, 4);
-        l->balance_key = store_arena_text(a, res, i, 5);
+        db_col_text_into(res, i, 2, l->account_id, sizeof(l->account_id));
+        db_col_text_into(res, i, 3, l->balance_id, sizeof(l->balance_id));
+        l->alias = db_col_text_arena(a, res, i, 4);
+        l->balance_key = db_col_text_arena(a, res, i, 5);
         l->amount = store_col_decimal(res, i, 6);
-        l->description = store_arena_text(a, res, i, 7);
-        l->chart_of_accounts = store_arena_text(a, res, i, 8);
-        l->metadata = store_arena_text(a, res, i, 9);
+        l->description = db_col_text_arena(a, res, i, 7);
+        l->chart_of_accounts = db_col_text_arena(a, res, i, 8);
+        l->metadata = db_col_text_arena(a, res, i, 9);
     }
     *n = (size_t)rows;
     PQclear(res);
@@ -143,7 +144,7 @@ static const char txn_status_sql[] =
 
 db_status store_txn_set_status(db_conn *c, const char *id, txn_status status, int64_t updated_us)
 {
-    store_text_buf up = store_time_param(updated_us);
+    db_param_text up = db_param_time(updated_us);
     const char *params[] = {id, txn_status_name(status), up.s};
     return db_exec(c, txn_status_sql, 3, params, NULL);
 }
@@ -165,26 +166,26 @@ db_status store_txn_has_child(db_conn *c, const char *id, bool *exists)
 #define TXN_COLS                                                                                             \
     "t.id, t.organization_id, t.ledger_id, t.parent_transaction_id, t.description, t.status, t.amount,"      \
     " t.asset_code, t.chart_of_accounts_group_name, t.source::text, t.destination::text, t.metadata::text,"  \
-    " " SQL_US("t.created_at") ", " SQL_US("t.updated_at")
+    " " DB_SQL_EPOCH_US("t.created_at") ", " DB_SQL_EPOCH_US("t.updated_at")
 
 static void txn_from_row(arena *a, const PGresult *res, int row, txn_row *t)
 {
     memset(t, 0, sizeof(*t));
-    store_copy(res, row, 0, t->id, sizeof(t->id));
-    store_copy(res, row, 1, t->organization_id, sizeof(t->organization_id));
-    store_copy(res, row, 2, t->ledger_id, sizeof(t->ledger_id));
-    store_copy(res, row, 3, t->parent_id, sizeof(t->parent_id));
-    t->description = store_arena_text(a, res, row, 4);
+    db_col_text_into(res, row, 0, t->id, sizeof(t->id));
+    db_col_text_into(res, row, 1, t->organization_id, sizeof(t->organization_id));
+    db_col_text_into(res, row, 2, t->ledger_id, sizeof(t->ledger_id));
+    db_col_text_into(res, row, 3, t->parent_id, sizeof(t->parent_id));
+    t->description = db_col_text_arena(a, res, row, 4);
     if (txn_status_parse(PQgetvalue(res, row, 5), &t->status) < 0)
         t->status = TXN_STATUS_APPROVED;
     t->amount = store_col_decimal(res, row, 6);
-    t->asset_code = store_arena_text(a, res, row, 7);
-    t->coa_group = store_arena_text(a, res, row, 8);
-    t->source = store_arena_text(a, res, row, 9);
-    t->destination = store_arena_text(a, res, row, 10);
-    t->metadata = store_arena_text(a, res, row, 11);
-    t->created_us = store_col_i64(res, row, 12, 0);
-    t->updated_us = store_col_i64(res, row, 13, 0);
+    t->asset_code = db_col_text_arena(a, res, row, 7);
+    t->coa_group = db_col_text_arena(a, res, row, 8);
+    t->source = db_col_text_arena(a, res, row, 9);
+    t->destination = db_col_text_arena(a, res, row, 10);
+    t->metadata = db_col_text_arena(a, res, row, 11);
+    t->created_us = db_col_i64(res, row, 12, 0);
+    t->updated_us = db_col_i64(res, row, 13, 0);
 }
 
 static const char txn_get_sql[] =
@@ -215,37 +216,38 @@ db_status store_txn_get(db_conn *c, arena *a, const char *org, const char *ledge
     "o.id, o.transaction_id, o.organization_id, o.ledger_id, o.account_id, o.balance_id, o.portfolio_id,"    \
     " o.account_alias, o.balance_key, o.asset_code, o.type, o.amount, o.description, o.chart_of_accounts,"   \
     " o.before_available, o.before_on_hold, o.before_version, o.after_available, o.after_on_hold,"           \
-    " o.after_version, o.status, o.metadata::text, " SQL_US("o.created_at") ", " SQL_US("o.updated_at")
+    " o.after_version, o.status, o.metadata::text, " DB_SQL_EPOCH_US("o.created_at") ", " DB_SQL_EPOCH_US(   \
+        "o.updated_at")
 
 static void op_from_row(arena *a, const PGresult *res, int row, op_row *op)
 {
     memset(op, 0, sizeof(*op));
-    store_copy(res, row, 0, op->id, sizeof(op->id));
-    store_copy(res, row, 1, op->transaction_id, sizeof(op->transaction_id));
-    store_copy(res, row, 2, op->organization_id, sizeof(op->organization_id));
-    store_copy(res, row, 3, op->ledger_id, sizeof(op->ledger_id));
-    store_copy(res, row, 4, op->account_id, sizeof(op->account_id));
-    store_copy(res, row, 5, op->balance_id, sizeof(op->balance_id));
-    store_copy(res, row, 6, op->portfolio_id, sizeof(op->portfolio_id));
-    op->account_alias = store_arena_text(a, res, row, 7);
-    op->balance_key = store_arena_text(a, res, row, 8);
-    op->asset_code = store_arena_text(a, res, row, 9);
+    db_col_text_into(res, row, 0, op->id, sizeof(op->id));
+    db_col_text_into(res, row, 1, op->transaction_id, sizeof(op->transaction_id));
+    db_col_text_into(res, row, 2, op->organization_id, sizeof(op->organization_id));
+    db_col_text_into(res, row, 3, op->ledger_id, sizeof(op->ledger_id));
+    db_col_text_into(res, row, 4, op->account_id, sizeof(op->account_id));
+    db_col_text_into(res, row, 5, op->balance_id, sizeof(op->balance_id));
+    db_col_text_into(res, row, 6, op->portfolio_id, sizeof(op->portfolio_id));
+    op->account_alias = db_col_text_arena(a, res, row, 7);
+    op->balance_key = db_col_text_arena(a, res, row, 8);
+    op->asset_code = db_col_text_arena(a, res, row, 9);
     if (op_type_parse(PQgetvalue(res, row, 10), &op->type) < 0)
         op->type = OP_TYPE_DEBIT;
     op->amount = store_col_decimal(res, row, 11);
-    op->description = store_arena_text(a, res, row, 12);
-    op->chart_of_accounts = store_arena_text(a, res, row, 13);
+    op->description = db_col_text_arena(a, res, row, 12);
+    op->chart_of_accounts = db_col_text_arena(a, res, row, 13);
     op->before.available = store_col_decimal(res, row, 14);
     op->before.on_hold = store_col_decimal(res, row, 15);
-    op->before.version = store_col_i64(res, row, 16, 0);
+    op->before.version = db_col_i64(res, row, 16, 0);
     op->after.available = store_col_decimal(res, row, 17);
     op->after.on_hold = store_col_decimal(res, row, 18);
-    op->after.version = store_col_i64(res, row, 19, 0);
+    op->after.version = db_col_i64(res, row, 19, 0);
     if (txn_status_parse(PQgetvalue(res, row, 20), &op->status) < 0)
         op->status = TXN_STATUS_APPROVED;
-    op->metadata = store_arena_text(a, res, row, 21);
-    op->created_us = store_col_i64(res, row, 22, 0);
-    op->updated_us = store_col_i64(res, row, 23, 0);
+    op->metadata = db_col_text_arena(a, res, row, 21);
+    op->created_us = db_col_i64(res, row, 22, 0);
+    op->updated_us = db_col_i64(res, row, 23, 0);
 }
 
 static const char ops_of_sql[] =
@@ -312,8 +314,8 @@ static const char txn_list_from[] =
 db_status store_txn_list(db_conn *c, arena *a, const char *org, const char *ledger, const page_params *p,
                          txn_row **out, size_t *n, bool *has_prev, bool *has_next)
 {
-    store_text_buf from = store_time_param(p->from_us);
-    store_text_buf to = store_time_param(p->to_us);
+    db_param_text from = db_param_time(p->from_us);
+    db_param_text to = db_param_time(p->to_us);
     char *meta = metadata_filter(p);
     const char *params[] = {org, ledger, p->has_range ? from.s : NULL, p->has_range ? to.s : NULL, meta};
     PGresult *res = NULL;
@@ -341,8 +343,8 @@ static const char txn_count_sql[] =
 db_status store_txn_count(db_conn *c, const char *org, const char *ledger, const txn_status *statuses,
                           size_t n_status, const page_params *p, int64_t *count)
 {
-    store_text_buf from = store_time_param(p->from_us);
-    store_text_buf to = store_time_param(p->to_us);
+    db_param_text from = db_param_time(p->from_us);
+    db_param_text to = db_param_time(p->to_us);
     strbuf list = {0};
     strbuf_putc(&list, '{');
     for (size_t i = 0; i < n_status; i++) {
@@ -358,7 +360,7 @@ db_status store_txn_count(db_conn *c, const char *org, const char *ledger, const
     strbuf_free(&list);
     if (st != DB_OK)
         return st;
-    *count = store_col_i64(res, 0, 0, 0);
+    *count = db_col_i64(res, 0, 0, 0);
     PQclear(res);
     return DB_OK;
 }
@@ -370,7 +372,7 @@ static const char txn_update_sql[] =
 db_status store_txn_update(db_conn *c, const char *id, const char *description, const char *metadata,
                            int64_t updated_us)
 {
-    store_text_buf up = store_time_param(updated_us);
+    db_param_text up = db_param_time(updated_us);
     const char *params[] = {id, description, metadata, up.s};
     return db_exec(c, txn_update_sql, 4, params, NULL);
 }
@@ -425,7 +427,7 @@ static const char op_update_sql[] =
 db_status store_op_update(db_conn *c, const char *id, const char *description, const char *metadata,
                           int64_t updated_us)
 {
-    store_text_buf up = store_time_param(updated_us);
+    db_param_text up = db_param_time(updated_us);
     const char *params[] = {id, description, metadata, up.s};
     return db_exec(c, op_update_sql, 4, params, NULL);
 }
@@ -445,8 +447,8 @@ static const char op_list_from[] =
 db_status store_op_list(db_conn *c, arena *a, const char *org, const char *ledger, const op_filter *f,
                         const page_params *p, op_row **out, size_t *n, bool *has_prev, bool *has_next)
 {
-    store_text_buf from = store_time_param(p->from_us);
-    store_text_buf to = store_time_param(p->to_us);
+    db_param_text from = db_param_time(p->from_us);
+    db_param_text to = db_param_time(p->to_us);
     char *meta = metadata_filter(p);
     const char *params[] = {org,
                             ledger,

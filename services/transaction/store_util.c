@@ -1,38 +1,13 @@
-/* Value conversion between libpq and the transaction service's C types, and the generic cursor-page
+/* Decimal conversion between libpq and the transaction service's C types, and the generic cursor-page
  * runner (transactions.md 10.1). It holds no table knowledge; the only SQL here are constant ordering
  * and boundary fragments appended to a caller's constant FROM/WHERE text. */
 #include "store_util.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db_row.h"
 #include "log/log.h"
-
-const char *store_arena_text(arena *a, const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return NULL;
-    return arena_strdup(a, PQgetvalue(res, row, col));
-}
-
-void store_copy(const PGresult *res, int row, int col, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
-}
-
-int64_t store_col_i64(const PGresult *res, int row, int col, int64_t null_value)
-{
-    if (PQgetisnull(res, row, col))
-        return null_value;
-    return (int64_t)strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-bool store_col_bool(const PGresult *res, int row, int col)
-{
-    return !PQgetisnull(res, row, col) && PQgetvalue(res, row, col)[0] == 't';
-}
 
 decimal store_col_decimal(const PGresult *res, int row, int col)
 {
@@ -46,20 +21,6 @@ decimal store_col_decimal(const PGresult *res, int row, int col)
         decimal_zero(&d);
     }
     return d;
-}
-
-store_text_buf store_time_param(int64_t us)
-{
-    store_text_buf t;
-    time_format_us(us, t.s, sizeof(t.s));
-    return t;
-}
-
-store_text_buf store_int_param(int64_t v)
-{
-    store_text_buf t;
-    snprintf(t.s, sizeof(t.s), "%" PRId64, v);
-    return t;
 }
 
 const char *store_decimal_param(arena *a, const decimal *d)
@@ -98,9 +59,8 @@ db_status store_cursor_page(db_conn *c, const char *select_cols, const char *fro
     bool want_asc = !p->desc;
     bool scan_asc = want_asc != prev; /* a prev cursor scans against the requested order */
     const char **args = xcalloc((size_t)nparams + 2, sizeof(*args));
-    store_text_buf lim = store_int_param(p->limit + 1);
+    db_param_text lim = db_param_int(p->limit + 1);
     strbuf sql = {0};
-    PGresult *exists = NULL;
     db_status st = DB_ERROR;
     int n = 0;
 
@@ -143,13 +103,13 @@ db_status store_cursor_page(db_conn *c, const char *select_cols, const char *fro
         strbuf_printf(&sql, "SELECT EXISTS (SELECT 1%s AND %s %s $%d::uuid)", from_where, id_col,
                       edge_is_greater_side ? ">" : "<", nparams + 1);
         args[nparams] = edge;
-        st = db_exec(c, sql.buf, nparams + 1, args, &exists);
+        bool yes = false;
+        st = db_exec_bool(c, sql.buf, nparams + 1, args, &yes);
         if (st != DB_OK) {
             PQclear(*res);
             *res = NULL;
             goto cleanup;
         }
-        bool yes = PQntuples(exists) == 1 && PQgetvalue(exists, 0, 0)[0] == 't';
         if (prev)
             *has_next = yes;
         else
@@ -157,7 +117,6 @@ db_status store_cursor_page(db_conn *c, const char *select_cols, const char *fro
     }
     st = DB_OK;
 cleanup:
-    PQclear(exists);
     strbuf_free(&sql);
     free(args);
     return st;

@@ -14,20 +14,22 @@
 #include "posting.h"
 #include "registry.h"
 #include "service/service.h"
+#include "service/service_http.h"
 #include "store_txn.h"
 #include "timeutil/timeutil.h"
-#include "tx_http.h"
 #include "txn_dsl.h"
 #include "txn_idem.h"
 #include "txn_plan.h"
 #include "txn_render.h"
+#include "util/write_time.h"
 
 /* ---- T1-T3 ------------------------------------------------------------------------------------------ */
 
 /* Step 19 (first half): every leg's alias to a live account, read-through included. Returns 0, or -1
- * after replying (0019, 503, database error). */
+ * after replying (0019 unless the key's winner is answered instead, 503, database error) with the
+ * idempotency claim of ic released. */
 static int resolve_legs_or_reply(http_request *r, db_conn *c, arena *a, const char *org, const char *ledger,
-                                 const txn_plan *plan, reg_account *accounts)
+                                 const txn_plan *plan, reg_account *accounts, cache *rc, idem_ctx *ic)
 {
     for (size_t i = 0; i < plan->n_legs; i++) {
         const char *alias = plan->legs[i].alias;
@@ -42,10 +44,13 @@ static int resolve_legs_or_reply(http_request *r, db_conn *c, arena *a, const ch
         db_status st = DB_OK;
         reg_result res = registry_account_by_alias(r, c, a, org, ledger, alias, &accounts[i], &st);
         if (res == REG_RESULT_NOT_FOUND) {
-            http_reply_error(r, ERR_ACCOUNT_INELIGIBLE, "no live account with alias %s", alias);
+            /* state-dependent (an account deleted meanwhile): the key's winner answers first (8.3) */
+            if (!idem_answer_if_completed(r, rc, c, ic))
+                http_reply_error(r, ERR_ACCOUNT_INELIGIBLE, "no live account with alias %s", alias);
             return -1;
         }
         if (res != REG_RESULT_FOUND) {
+            idem_release(rc, ic);
             registry_reply(r, res, st, ERR_ACCOUNT_INELIGIBLE, "Account");
             return -1;
         }
@@ -70,11 +75,14 @@ static void finish_write(http_request *r, db_conn *c, cache *rc, idem_ctx *ic, d
         idem_answer_winner(r, rc, c, ic);
         return;
     }
-    idem_release(rc, ic);
     if (api_error_is_set(&out->err)) {
-        http_reply_api_error(r, &out->err);
+        /* a 4xx of the locked checks (0099, 0019, 0018, 0087, ...) may have been caused by the key's
+         * winner when claims were lost: its record answers first (8.3) */
+        if (!idem_answer_if_completed(r, rc, c, ic))
+            http_reply_api_error(r, &out->err);
         return;
     }
+    idem_release(rc, ic);
     service_reply_db_error(r, st);
 }
 
@@ -100,23 +108,21 @@ static void create_run(http_request *r, txn_endpoint ep, const char *fp_name, co
     if (txn_plan_build(ep, body, time_now_us(), a, &plan, &e) < 0)
         goto reply_error;
     /* 17. organization, ledger */
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         goto cleanup;
     /* 18. idempotency */
     txn_fingerprint(fp_name, NULL, body, ep != TXN_EP_INFLOW, fp);
     idem_init(&ic, org, ledger, h, fp);
-    cache *rc = tx_cache(r);
+    cache *rc = service_cache_of(r);
     if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
         goto cleanup;
     /* 19. accounts of the legs */
     reg_account *accounts = arena_alloc(a, (plan.n_legs ? plan.n_legs : 1) * sizeof(reg_account));
-    if (resolve_legs_or_reply(r, c, a, org, ledger, &plan, accounts) < 0) {
-        idem_release(rc, &ic);
+    if (resolve_legs_or_reply(r, c, a, org, ledger, &plan, accounts, rc, &ic) < 0)
         goto cleanup;
-    }
     /* 19-24 and the writes, in one PostgreSQL transaction */
     posting_input in = {.plan = &plan,
                         .org = org,
@@ -214,7 +220,7 @@ static int load_full_or_reply(http_request *r, db_conn *c, const char *org, cons
         return -1;
     }
     if (!found) {
-        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        service_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
         return -1;
     }
     return 0;
@@ -224,10 +230,10 @@ void transaction_get(http_request *r)
 {
     char org[TXN_ID_LEN], ledger[TXN_ID_LEN], id[TXN_ID_LEN];
     txn_row t;
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "transaction_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "transaction_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     if (load_full_or_reply(r, c, org, ledger, id, &t) < 0)
@@ -245,11 +251,11 @@ void transaction_list(http_request *r)
     size_t n = 0;
     bool has_prev = false, has_next = false;
 
-    if (tx_page_params_or_reply(r, NULL, &pp) < 0)
+    if (service_page_params_or_reply(r, PAGE_CURSOR, NULL, &pp) < 0)
         return;
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     db_status st = store_txn_list(c, http_req_arena(r), org, ledger, &pp, &rows, &n, &has_prev, &has_next);
@@ -297,7 +303,9 @@ static db_status txn_patch_fn(db_conn *c, void *arg)
     char *meta = xstrdup(json_dump(merged));
     json_object_put(stored);
     json_object_put(merged);
-    st = store_txn_update(c, t.id, json_get_text(x->body, "description"), meta, time_now_us());
+    /* under the row lock and after the stored time: commit order = time order */
+    st = store_txn_update(c, t.id, json_get_text(x->body, "description"), meta,
+                          write_time_now_after(t.updated_us));
     free(meta);
     return st;
 }
@@ -310,10 +318,10 @@ void transaction_patch(http_request *r)
 
     if (http_body_json_or_reply(r, &patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "transaction_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "transaction_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         goto cleanup;
     txn_patch_ctx x = {.a = http_req_arena(r), .org = org, .ledger = ledger, .id = id, .body = body};
@@ -323,7 +331,7 @@ void transaction_patch(http_request *r)
         goto cleanup;
     }
     if (!x.found) {
-        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        service_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
         goto cleanup;
     }
     if (load_full_or_reply(r, c, org, ledger, id, &t) < 0)
@@ -374,9 +382,9 @@ void transaction_count(http_request *r)
             return;
         }
     }
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     int64_t count = 0;
@@ -387,7 +395,7 @@ void transaction_count(http_request *r)
             return;
         }
     }
-    tx_reply_count(r, count);
+    service_reply_count(r, count);
 }
 
 /* ---- T5, T6 ---------------------------------------------------------------------------------------- */
@@ -409,10 +417,10 @@ static void transaction_settle(http_request *r, posting_settle_kind kind)
     if (idem_headers_or_reply(r, &h) < 0)
         return;
     /* 3. organization, ledger, transaction */
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "transaction_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "transaction_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     db_status st = store_txn_get(c, http_req_arena(r), org, ledger, id, false, &t, &found);
@@ -421,13 +429,13 @@ static void transaction_settle(http_request *r, posting_settle_kind kind)
         return;
     }
     if (!found) {
-        tx_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
+        service_reply_not_found(r, ERR_TRANSACTION_NOT_FOUND, "Transaction");
         return;
     }
     /* 4. idempotency: the fingerprint is the endpoint and the transaction id */
     txn_fingerprint(name, id, NULL, false, fp);
     idem_init(&ic, org, ledger, &h, fp);
-    cache *rc = tx_cache(r);
+    cache *rc = service_cache_of(r);
     if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
         return;
     /* 5-7 under the transaction row lock */
@@ -457,30 +465,33 @@ void transaction_cancel(http_request *r)
 /* ---- T7 ------------------------------------------------------------------------------------------ */
 
 /* 5.3 steps 5-7 before any lock, so the common cases answer without touching balances; they are
- * checked again under the original's row lock by the write path (G6). Returns 0, or -1 after replying. */
-static int revert_rules_or_reply(http_request *r, db_conn *c, const txn_row *t)
+ * checked again under the original's row lock by the write path (G6). These answers depend on state (a
+ * lost-claim holder of the same key may have reverted it just now), so the key's durable record answers
+ * first (8.3). Returns 0, or -1 after replying with the claim of ic released. */
+static int revert_rules_or_reply(http_request *r, db_conn *c, const txn_row *t, cache *rc, idem_ctx *ic)
 {
+    api_error e = {0};
     bool child = false;
+    db_status st = DB_OK;
+
     if (t->parent_id[0]) {
-        http_reply_error(r, ERR_TRANSACTION_IS_REVERSAL, "the transaction is itself a reversal");
-        return -1;
-    }
-    if (t->status != TXN_STATUS_APPROVED) {
-        http_reply_error(r, ERR_INVALID_TRANSACTION_STATUS,
-                         "only an APPROVED transaction can be reverted, it is %s",
-                         txn_status_name(t->status));
-        return -1;
-    }
-    db_status st = store_txn_has_child(c, t->id, &child);
-    if (st != DB_OK) {
+        api_error_set(&e, ERR_TRANSACTION_IS_REVERSAL, "the transaction is itself a reversal");
+    } else if (t->status != TXN_STATUS_APPROVED) {
+        api_error_set(&e, ERR_INVALID_TRANSACTION_STATUS,
+                      "only an APPROVED transaction can be reverted, it is %s", txn_status_name(t->status));
+    } else if ((st = store_txn_has_child(c, t->id, &child)) != DB_OK) {
+        idem_release(rc, ic);
         service_reply_db_error(r, st);
         return -1;
+    } else if (child) {
+        api_error_set(&e, ERR_TRANSACTION_REVERT_EXISTS, "the transaction was already reverted");
+    } else {
+        return 0;
     }
-    if (child) {
-        http_reply_error(r, ERR_TRANSACTION_REVERT_EXISTS, "the transaction was already reverted");
-        return -1;
-    }
-    return 0;
+    if (!idem_answer_if_completed(r, rc, c, ic))
+        http_reply_api_error(r, &e);
+    api_error_clear(&e);
+    return -1;
 }
 
 void transaction_revert(http_request *r)
@@ -499,10 +510,10 @@ void transaction_revert(http_request *r)
     if (idem_headers_or_reply(r, &h) < 0)
         return;
     /* 3. organization, ledger, transaction */
-    tx_path_id(r, "organization_id", org);
-    tx_path_id(r, "ledger_id", ledger);
-    tx_path_id(r, "transaction_id", id);
-    db_conn *c = tx_db_or_reply(r);
+    service_path_id(r, "organization_id", org);
+    service_path_id(r, "ledger_id", ledger);
+    service_path_id(r, "transaction_id", id);
+    db_conn *c = service_db_or_reply(r);
     if (!c || registry_ledger_or_reply(r, c, org, ledger) < 0)
         return;
     if (load_full_or_reply(r, c, org, ledger, id, &t) < 0)
@@ -510,21 +521,17 @@ void transaction_revert(http_request *r)
     /* 4. idempotency */
     txn_fingerprint("revert", id, NULL, false, fp);
     idem_init(&ic, org, ledger, &h, fp);
-    cache *rc = tx_cache(r);
+    cache *rc = service_cache_of(r);
     if (idem_begin(r, rc, c, &ic) == IDEM_REPLIED)
         return;
     /* 5-7. not a reversal, APPROVED, not reverted yet */
-    if (revert_rules_or_reply(r, c, &t) < 0) {
-        idem_release(rc, &ic);
+    if (revert_rules_or_reply(r, c, &t, rc, &ic) < 0)
         return;
-    }
     /* 8-13: steps 19-24 of 5.1 for the reversal */
     txn_plan_reversal(a, &t, &plan);
     reg_account *accounts = arena_alloc(a, (plan.n_legs ? plan.n_legs : 1) * sizeof(reg_account));
-    if (resolve_legs_or_reply(r, c, a, org, ledger, &plan, accounts) < 0) {
-        idem_release(rc, &ic);
+    if (resolve_legs_or_reply(r, c, a, org, ledger, &plan, accounts, rc, &ic) < 0)
         return;
-    }
     posting_input in = {.plan = &plan,
                         .org = org,
                         .ledger = ledger,

@@ -2,14 +2,13 @@
  * updated / deleted and balance.changed. Must only be called inside the PostgreSQL transaction that made
  * the change, after it took all its row locks (events.md 6). */
 #pragma once
+#include "bus/bus.h"
 #include "db/db.h"
 #include "txn_model.h"
 
-typedef enum tx_balance_event { TX_BALANCE_CREATED, TX_BALANCE_UPDATED, TX_BALANCE_DELETED } tx_balance_event;
-
 /* balance.<created|updated|deleted> with the balance representation (deleted: deletedAt set).
  * ce_time = createdAt / updatedAt / deletedAt. */
-db_status tx_event_balance(db_conn *c, tx_balance_event kind, const balance_row *b) MUSTCHECK;
+db_status tx_event_balance(db_conn *c, bus_action action, const balance_row *b) MUSTCHECK;
 /* transaction.<action> ("posted", "pending", ...) whose data is the exact JSON text of the transaction
  * with all its operations; ce_time = the transaction's updatedAt (the write time). */
 db_status tx_event_transaction(db_conn *c, const char *action, const txn_row *t,

@@ -10,50 +10,10 @@
 #include "gold_parser.h"
 #include "multipart.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define DSL_FIELD "dsl"
 #define DSL_SUFFIX ".gold"
-
-bool txn_dsl_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t n = 0;
-        uint32_t cp = 0, min = 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-            min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            return false;
-        }
-        if (i + n >= len) /* truncated sequence */
-            return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
-    }
-    return true;
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -96,7 +56,7 @@ int txn_dsl_translate(const char *content_type, const char *body, size_t len, ch
         api_error_set(e, ERR_INVALID_DSL_FORMAT, "the dsl file contains a NUL byte");
         goto cleanup;
     }
-    if (!txn_dsl_utf8_valid(dsl->data, dsl->len)) {
+    if (!utf8_valid(dsl->data, dsl->len)) {
         api_error_set(e, ERR_INVALID_DSL_FORMAT, "the dsl file is not valid UTF-8");
         goto cleanup;
     }

@@ -12,6 +12,3 @@
  * lexical/syntax error with line:column, variables) or 0049 (zero-length dsl content). */
 int txn_dsl_translate(const char *content_type, const char *body, size_t len, char **json,
                       api_error *e) MUSTCHECK;
-
-/* Whether len bytes are valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF). */
-bool txn_dsl_utf8_valid(const char *s, size_t len);

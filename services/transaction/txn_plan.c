@@ -287,18 +287,7 @@ int txn_plan_validate(txn_endpoint ep, json_object *body, const json_parse_info 
 
 int txn_plan_decode(txn_endpoint ep, const char *text, size_t len, json_object **out, api_error *e)
 {
-    json_parse_info info = {0};
-    json_object *body = NULL;
-
-    *out = NULL;
-    if (json_parse_strict(text, len, JSON_MAX_DEPTH, &body, &info, e) < 0)
-        return -1;
-    if (txn_plan_validate(ep, body, &info, e) < 0) {
-        json_object_put(body);
-        return -1;
-    }
-    *out = body;
-    return 0;
+    return json_decode_body_ex(text, len, txn_plan_schema(ep), JSON_MODE_CREATE, step10_rules, NULL, out, e);
 }
 
 /* ---- resolution (4) ------------------------------------------------------------------------------ */

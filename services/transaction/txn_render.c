@@ -7,21 +7,12 @@
 #include <string.h>
 
 #include "json/json.h"
-#include "timeutil/timeutil.h"
+#include "service/service_http.h"
 
 json_object *txn_json_decimal(const decimal *d)
 {
     char buf[DECIMAL_STR_MAX];
     decimal_format(d, buf, sizeof(buf));
-    return json_object_new_string(buf);
-}
-
-json_object *txn_json_time(int64_t us)
-{
-    char buf[TIME_STR_MAX];
-    if (us < 0)
-        return NULL;
-    time_format_us(us, buf, sizeof(buf));
     return json_object_new_string(buf);
 }
 
@@ -79,9 +70,9 @@ json_object *txn_render_balance(const balance_row *b)
     json_object_object_add(o, "accountType", str_or_empty(b->account_type));
     json_object_object_add(o, "allowSending", json_object_new_boolean(b->allow_sending));
     json_object_object_add(o, "allowReceiving", json_object_new_boolean(b->allow_receiving));
-    json_object_object_add(o, "createdAt", txn_json_time(b->created_us));
-    json_object_object_add(o, "updatedAt", txn_json_time(b->updated_us));
-    json_object_object_add(o, "deletedAt", txn_json_time(b->deleted_us));
+    json_object_object_add(o, "createdAt", service_json_time(b->created_us));
+    json_object_object_add(o, "updatedAt", service_json_time(b->updated_us));
+    json_object_object_add(o, "deletedAt", service_json_time(b->deleted_us));
     json_object_object_add(o, "metadata", json_object_new_object());
     return o;
 }
@@ -111,8 +102,8 @@ json_object *txn_render_operation(const op_row *op)
     json_object_object_add(o, "organizationId", json_object_new_string(op->organization_id));
     json_object_object_add(o, "ledgerId", json_object_new_string(op->ledger_id));
     json_object_object_add(o, "status", status_json(op->status));
-    json_object_object_add(o, "createdAt", txn_json_time(op->created_us));
-    json_object_object_add(o, "updatedAt", txn_json_time(op->updated_us));
+    json_object_object_add(o, "createdAt", service_json_time(op->created_us));
+    json_object_object_add(o, "updatedAt", service_json_time(op->updated_us));
     json_object_object_add(o, "deletedAt", NULL);
     json_object_object_add(o, "metadata", txn_json_parse_text(op->metadata));
     return o;
@@ -146,8 +137,8 @@ json_object *txn_render_transaction(const txn_row *t)
     json_object_object_add(o, "destination", dst);
     json_object_object_add(o, "organizationId", json_object_new_string(t->organization_id));
     json_object_object_add(o, "ledgerId", json_object_new_string(t->ledger_id));
-    json_object_object_add(o, "createdAt", txn_json_time(t->created_us));
-    json_object_object_add(o, "updatedAt", txn_json_time(t->updated_us));
+    json_object_object_add(o, "createdAt", service_json_time(t->created_us));
+    json_object_object_add(o, "updatedAt", service_json_time(t->updated_us));
     json_object_object_add(o, "deletedAt", NULL);
     json_object_object_add(o, "metadata", txn_json_parse_text(t->metadata));
     json_object_object_add(o, "operations", ops);

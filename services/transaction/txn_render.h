@@ -23,8 +23,6 @@ json_object *txn_render_cursor_envelope(json_object *items, int limit, const cha
 
 /* Decimal as a canonical JSON string. New reference. */
 json_object *txn_json_decimal(const decimal *d);
-/* RFC 3339 UTC with six fractional digits, or JSON null (NULL) when us < 0. */
-json_object *txn_json_time(int64_t us);
 /* Parse JSON text (metadata, alias arrays) keeping number texts; an empty object when text is NULL or
  * not valid JSON. New reference. */
 json_object *txn_json_parse_text(const char *text);

@@ -3,11 +3,13 @@
  * codes and their order (0065, 0070, 0099, 0019, 0087, 0088, 0018), idempotency on T5-T7, concurrent
  * commit / cancel / revert races, and the events of every step exactly once. Each test uses its own
  * organization and ledger on a stack started by scripts/stack.sh. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 
 #include "harness.h"
 #include "tx_helpers.h"
@@ -665,6 +667,219 @@ Test(txn_lifecycle, concurrent_commits_sharing_a_key, .timeout = 180)
     free(suffix);
     (void)replays;
     it_response_free(&p);
+}
+
+/* Lost Redis claims (transactions.md 8.3): with Redis stopped every request sharing the key reaches
+ * PostgreSQL; the losers of the row lock must answer as the winner's record says (replay or 0084), never
+ * with the state they find after it (0099 for commit, 0087 for revert). To make the losers certain, a
+ * separate session holds the transaction row lock while the racers pile up behind it (every worker past
+ * its idempotency check), then lets them go. */
+static bool redis_stopped;
+
+static void restore_redis(void)
+{
+    if (!redis_stopped)
+        return;
+    fprintf(stderr, "[it] restarting redis after a failed test\n");
+    if (it_stack("start", "redis") != 0)
+        fprintf(stderr, "[it] could not restart redis: later tests will fail\n");
+    redis_stopped = false;
+}
+
+static void stop_redis(void)
+{
+    cr_assert_eq(it_stack("stop", "redis"), 0, "cannot stop redis");
+    redis_stopped = true;
+}
+
+static void start_redis(void)
+{
+    int rc = it_stack("start", "redis");
+    redis_stopped = rc != 0;
+    cr_assert_eq(rc, 0, "cannot restart redis");
+}
+
+#define PILE_UP_WAITERS 2        /* requests blocked on the row lock before it is released */
+#define PILE_UP_TIMEOUT_MS 10000 /* release anyway after this long (the assertions then decide) */
+#define PILE_UP_EXTRA_MS 300     /* after the minimum, let more workers arrive for up to this long */
+
+/* A session holding one transaction row FOR UPDATE until PILE_UP_WAITERS other sessions wait for a
+ * lock (or the timeout). Runs on its own thread and never asserts: the main thread checks `error`. */
+typedef struct row_holder {
+    const char *txn_id;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool locked;
+    bool done;
+    int max_waiters;
+    char error[256];
+} row_holder;
+
+static void holder_signal(row_holder *h, bool locked, const char *error)
+{
+    pthread_mutex_lock(&h->mu);
+    h->locked = locked;
+    h->done = true;
+    if (error)
+        snprintf(h->error, sizeof(h->error), "%s", error);
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static bool holder_exec(PGconn *pg, const char *sql, int n, const char *const *params, PGresult **out)
+{
+    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (ok && out)
+        *out = res;
+    else
+        PQclear(res);
+    return ok;
+}
+
+static void *holder_run(void *arg)
+{
+    row_holder *h = arg;
+    static const char lock_sql[] = "SELECT 1 FROM transaction.transactions WHERE id = $1::uuid FOR UPDATE";
+    /* sessions waiting for a row lock of the transactions table (statistics are read from a second,
+     * autocommit session: inside a transaction they would be a frozen snapshot) */
+    static const char waiters_sql[] =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND wait_event_type = 'Lock' AND query LIKE '%FROM transactions%FOR UPDATE%'";
+    const char *params[] = {h->txn_id};
+    const char *url = getenv("TRANSACTION_DATABASE_URL");
+    PGconn *pg = PQconnectdb(url ? url : "");
+    PGconn *watch = PQconnectdb(url ? url : "");
+    PGresult *res = NULL;
+
+    if (PQstatus(pg) != CONNECTION_OK || PQstatus(watch) != CONNECTION_OK ||
+        !holder_exec(pg, "BEGIN", 0, NULL, NULL) || !holder_exec(pg, lock_sql, 1, params, &res) ||
+        PQntuples(res) != 1) {
+        PQclear(res);
+        holder_signal(h, false, PQstatus(pg) != CONNECTION_OK ? PQerrorMessage(pg) : PQerrorMessage(watch));
+        PQfinish(pg);
+        PQfinish(watch);
+        return NULL;
+    }
+    PQclear(res);
+    holder_signal(h, true, NULL);
+    int64_t start = it_now_ms(), enough_at = 0;
+    while (it_now_ms() - start < PILE_UP_TIMEOUT_MS) {
+        res = NULL;
+        if (!holder_exec(watch, waiters_sql, 0, NULL, &res))
+            break;
+        int w = atoi(PQgetvalue(res, 0, 0));
+        PQclear(res);
+        if (w > h->max_waiters)
+            h->max_waiters = w;
+        if (w >= PILE_UP_WAITERS && enough_at == 0)
+            enough_at = it_now_ms();
+        if (enough_at && it_now_ms() - enough_at >= PILE_UP_EXTRA_MS)
+            break;
+        it_sleep_ms(20);
+    }
+    (void)holder_exec(pg, "COMMIT", 0, NULL, NULL);
+    PQfinish(pg);
+    PQfinish(watch);
+    return NULL;
+}
+
+/* race() while txn_id's row is held: the racers queue behind the lock past their idempotency check. */
+static void race_behind_lock(const tx_fix *f, const char *txn_id, const char *const *actions,
+                             const char *const *headers, tx_par_res *res)
+{
+    row_holder h = {.txn_id = txn_id};
+    pthread_t tid;
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    cr_assert_eq(pthread_create(&tid, NULL, holder_run, &h), 0);
+    pthread_mutex_lock(&h.mu);
+    while (!h.done)
+        pthread_cond_wait(&h.cv, &h.mu);
+    pthread_mutex_unlock(&h.mu);
+    if (!h.locked) {
+        pthread_join(tid, NULL);
+        cr_assert_fail("cannot hold the transaction row: %s", h.error);
+    }
+    race(f, txn_id, actions, headers, res);
+    pthread_join(tid, NULL);
+    cr_expect_geq(h.max_waiters, PILE_UP_WAITERS, "only %d request(s) queued behind the row lock",
+                  h.max_waiters);
+    pthread_mutex_destroy(&h.mu);
+    pthread_cond_destroy(&h.cv);
+}
+
+/* Exactly one processed 201, the others byte-identical replays or 0084. */
+static void expect_one_winner_and_replays(tx_par_res *res)
+{
+    size_t first = 0;
+    const char *body = NULL;
+    for (size_t i = 0; i < RACERS; i++) {
+        if (res[i].status == 201 && strcmp(res[i].replayed, "false") == 0) {
+            first++;
+            body = res[i].body;
+        } else if (res[i].status == 201) {
+            cr_expect_str_eq(res[i].replayed, "true", "racer %zu", i);
+        } else {
+            cr_expect(res[i].status == 409 && strcmp(res[i].code, "0084") == 0, "racer %zu: %ld %s", i,
+                      res[i].status, res[i].body);
+        }
+    }
+    cr_expect_eq(first, 1, "one processed request, got %zu", first);
+    for (size_t i = 0; body && i < RACERS; i++)
+        if (res[i].status == 201)
+            cr_expect_str_eq(res[i].body, body, "replays are byte-identical");
+}
+
+Test(txn_lifecycle, concurrent_commits_sharing_a_key_with_redis_stopped, .fini = restore_redis,
+     .timeout = 240)
+{
+    tx_fix f;
+    it_response p, g;
+    tx_par_res res[RACERS];
+    static const char *const commits[] = {"commit", "commit"};
+    static const char *const key[] = {"X-Idempotency: shared-commit-no-redis", NULL};
+    setup(&f, ALICE_BOB);
+    tx_fund(&f, "USD", "@alice", "100");
+    create(&f, PENDING_30, &p);
+    stop_redis();
+    race_behind_lock(&f, tx_jstr(p.json, "id"), commits, key, res);
+    start_redis();
+    expect_one_winner_and_replays(res);
+    tx_par_free(res, RACERS);
+    char *suffix = xasprintf("/transactions/%s", tx_jstr(p.json, "id"));
+    tx_lreq(&f, "GET", suffix, NULL, NULL, &g);
+    cr_expect_eq(n_ops(g.json), 3, "%s", g.body);
+    it_response_free(&g);
+    free(suffix);
+    expect_balance(&f, "@alice", "70", "0", 3);
+    expect_balance(&f, "@bob", "30", "0", 1);
+    it_response_free(&p);
+}
+
+Test(txn_lifecycle, concurrent_reverts_sharing_a_key_with_redis_stopped, .fini = restore_redis,
+     .timeout = 240)
+{
+    tx_fix f;
+    it_response t, l;
+    tx_par_res res[RACERS];
+    static const char *const reverts[] = {"revert", "revert"};
+    static const char *const key[] = {"X-Idempotency: shared-revert-no-redis", NULL};
+    setup(&f, ALICE_BOB);
+    tx_fund(&f, "USD", "@alice", "100");
+    cr_assert_eq(tx_transfer(&f, "USD", "@alice", "@bob", "40", &t), 201, "%s", it_describe(&t));
+    stop_redis();
+    race_behind_lock(&f, tx_jstr(t.json, "id"), reverts, key, res);
+    start_redis();
+    expect_one_winner_and_replays(res);
+    tx_par_free(res, RACERS);
+    expect_balance(&f, "@alice", "100", "0", 3);
+    expect_balance(&f, "@bob", "0", "0", 2);
+    tx_lreq(&f, "GET", "/transactions?limit=100", NULL, NULL, &l);
+    cr_expect_eq(json_object_array_length(tx_jget(l.json, "items")), 3, "%s", l.body);
+    it_response_free(&l);
+    it_response_free(&t);
 }
 
 Test(txn_lifecycle, concurrent_reverts_create_one_reversal, .timeout = 180)

@@ -263,3 +263,55 @@ Test(bus, start_rejects_incomplete_config_and_stop_accepts_null)
     bus_relay_stop(NULL);
     bus_consumer_stop(NULL);
 }
+
+Test(bus, action_names_and_event_types)
+{
+    static const struct {
+        const char *entity;
+        const char *action;
+        const char *want; /* NULL = refused */
+    } cases[] = {
+        {"organization", "created", "studio.lerian.organization.created"},
+        {"ledger", "deleted", "studio.lerian.ledger.deleted"},
+        {"transaction", "posted", "studio.lerian.transaction.posted"},
+        {"balance", "changed", "studio.lerian.balance.changed"},
+        {NULL, "created", NULL},
+        {"asset", NULL, NULL},
+    };
+    char type[BUS_TYPE_MAX];
+
+    cr_expect_str_eq(bus_action_name(BUS_ACTION_CREATED), "created");
+    cr_expect_str_eq(bus_action_name(BUS_ACTION_UPDATED), "updated");
+    cr_expect_str_eq(bus_action_name(BUS_ACTION_DELETED), "deleted");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int rc = bus_event_type(cases[i].entity, cases[i].action, type, sizeof(type));
+        if (cases[i].want) {
+            cr_expect_eq(rc, 0, "case %zu", i);
+            cr_expect_str_eq(type, cases[i].want);
+        } else {
+            cr_expect_eq(rc, -1, "case %zu", i);
+        }
+    }
+    /* exactly fitting, one byte short */
+    cr_expect_eq(bus_event_type("a", "b", type, sizeof("studio.lerian.a.b")), 0);
+    cr_expect_str_eq(type, "studio.lerian.a.b");
+    cr_expect_eq(bus_event_type("a", "b", type, sizeof("studio.lerian.a.b") - 1), -1);
+}
+
+Test(bus, entity_event_insert_without_a_connection)
+{
+    char entity[BUS_TYPE_MAX];
+    json_object *data = json_object_new_object();
+
+    memset(entity, 'x', sizeof(entity) - 1);
+    entity[sizeof(entity) - 1] = '\0';
+    /* a type that cannot fit is refused before any I/O */
+    cr_expect_eq(bus_outbox_insert_text(NULL, "t", entity, "created", "k", "s", "o", NULL, 1, "{}"),
+                 DB_ERROR);
+    /* otherwise the insert itself reports the missing connection */
+    cr_expect_eq(bus_outbox_insert_text(NULL, "t", "ledger", "created", "k", "s", "o", "l", 1, "{}"),
+                 DB_UNAVAILABLE);
+    cr_expect_eq(bus_outbox_insert_json(NULL, "t", "ledger", "created", "k", "s", "o", "l", 1, data),
+                 DB_UNAVAILABLE);
+    json_object_put(data);
+}

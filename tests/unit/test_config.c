@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/config_url.h"
 
 static int port;
 static int workers;
@@ -105,11 +106,18 @@ Test(config, bad_values_one_line_exit_2)
         {"T_PORT", "65536", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"65536\"\n"},
         {"T_PORT", " 80", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \" 80\"\n"},
         {"T_PORT", "80x", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"80x\"\n"},
-        {"T_PORT", "99999999999999999999", "midaz-test: T_PORT: must be an integer between 1 and 65535, got "
-                                           "\"99999999999999999999\"\n"},
+        {"T_PORT", "+3001", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"+3001\"\n"},
+        {"T_PORT", "3001 ", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"3001 \"\n"},
+        {"T_PORT", "03001", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"03001\"\n"},
+        {"T_PORT", "-1", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"-1\"\n"},
+        {"T_PORT", "0x50", "midaz-test: T_PORT: must be an integer between 1 and 65535, got \"0x50\"\n"},
+        {"T_PORT", "99999999999999999999",
+         "midaz-test: T_PORT: must be an integer between 1 and 65535, got "
+         "\"99999999999999999999\"\n"},
         {"T_WORKERS", "257", "midaz-test: T_WORKERS: must be an integer between 1 and 256, got \"257\"\n"},
         {"T_FLAG", "maybe", "midaz-test: T_FLAG: must be one of true, false, 1, 0, yes, no, got \"maybe\"\n"},
-        {"T_LEVEL", "verbose", "midaz-test: T_LEVEL: must be one of debug, info, warn, error, got \"verbose\"\n"},
+        {"T_LEVEL", "verbose",
+         "midaz-test: T_LEVEL: must be one of debug, info, warn, error, got \"verbose\"\n"},
         {"T_LEVEL", "INFO", "midaz-test: T_LEVEL: must be one of debug, info, warn, error, got \"INFO\"\n"},
         {"T_DATABASE_URL", "", "midaz-test: T_DATABASE_URL: required but not set\n"},
     };
@@ -152,7 +160,7 @@ Test(config, int_bounds_inclusive)
     static const struct {
         const char *v;
         int want;
-    } ok[] = {{"1", 1}, {"65535", 65535}, {"+8080", 8080}, {"00080", 80}};
+    } ok[] = {{"1", 1}, {"65535", 65535}, {"8080", 8080}, {"10", 10}};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         env_base();
         setenv("T_PORT", ok[i].v, 1);
@@ -166,7 +174,7 @@ Test(config, bool_spellings)
     static const struct {
         const char *v;
         bool want;
-    } b[] = {{"true", true}, {"1", true}, {"yes", true}, {"TRUE", true},
+    } b[] = {{"true", true},   {"1", true},  {"yes", true}, {"TRUE", true},
              {"false", false}, {"0", false}, {"no", false}, {"No", false}};
     for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
         env_base();
@@ -285,4 +293,220 @@ Test(config, secret_value_never_printed)
     cr_expect_eq(WEXITSTATUS(status), 2);
     cr_expect(strncmp(err, "midaz-test: T_SECRET_NUM: ", 26) == 0, "%s", err);
     cr_expect_null(strstr(err, "s3cr3t"), "%s", err);
+}
+
+/* ---- address and connection-string types ------------------------------------------------------- */
+
+static const char *t_url;
+static const char *t_brokers;
+static const char *t_dsn;
+static const char *t_public_dsn;
+static int t_offset;
+
+static config_var typed_table[] = {
+    {"T_URL", CFG_HTTP_URL, "http://127.0.0.1:3001", 0, 0, NULL, false, "base URL", &t_url},
+    {"T_BROKERS", CFG_HOST_PORTS, "127.0.0.1:9092", 0, 0, NULL, false, "brokers", &t_brokers},
+    {"T_DSN", CFG_PG_CONNINFO, NULL, 0, 0, NULL, true, "PostgreSQL URL", &t_dsn},
+    {"T_PUBLIC_DSN", CFG_PG_CONNINFO, "host=db dbname=midaz", 0, 0, NULL, false, "public conninfo",
+     &t_public_dsn},
+    {"T_OFFSET", CFG_INT, "0", -10, 10, NULL, false, "signed value", &t_offset},
+};
+
+static void typed_env(void)
+{
+    unsetenv("T_URL");
+    unsetenv("T_BROKERS");
+    unsetenv("T_PUBLIC_DSN");
+    unsetenv("T_OFFSET");
+    setenv("T_DSN", "postgresql://u:hunter2@db:5432/midaz", 1);
+}
+
+/* config_load of typed_table in a child: exit status, stderr into err. */
+static int run_typed_child(char *err, size_t errcap)
+{
+    int ep[2];
+    cr_assert_eq(pipe(ep), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(ep[1], STDERR_FILENO);
+        close(ep[0]);
+        config_load("midaz-test", typed_table, sizeof(typed_table) / sizeof(typed_table[0]), 1, argv_plain);
+        _exit(0);
+    }
+    close(ep[1]);
+    size_t n = 0;
+    ssize_t k;
+    while (n + 1 < errcap && (k = read(ep[0], err + n, errcap - 1 - n)) > 0)
+        n += (size_t)k;
+    err[n] = '\0';
+    close(ep[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status));
+    strip_sanitizer_noise(err);
+    return WEXITSTATUS(status);
+}
+
+Test(config, typed_values_accepted)
+{
+    static const struct {
+        const char *name, *value;
+    } ok[] = {
+        {"T_URL", "http://onboarding:3001"},
+        {"T_URL", "http://127.0.0.1:65535/"},
+        {"T_URL", "http://[::1]:3001"},
+        {"T_BROKERS", "kafka:9092"},
+        {"T_BROKERS", "k1:9092,k2:9093,[fe80::1]:9094"},
+        {"T_DSN", "host=db port=5432 dbname=midaz user=x password=y"},
+        {"T_DSN", "postgres://x@db/midaz?sslmode=disable"},
+        {"T_OFFSET", "-10"},
+        {"T_OFFSET", "-3"},
+        {"T_OFFSET", "0"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char err[512];
+        typed_env();
+        setenv(ok[i].name, ok[i].value, 1);
+        cr_expect_eq(run_typed_child(err, sizeof(err)), 0, "%s=%s: %s", ok[i].name, ok[i].value, err);
+    }
+    typed_env();
+    setenv("T_BROKERS", "a:1,b:2", 1);
+    setenv("T_OFFSET", "-7", 1);
+    config_load("midaz-test", typed_table, sizeof(typed_table) / sizeof(typed_table[0]), 1, argv_plain);
+    cr_expect_str_eq(t_url, "http://127.0.0.1:3001");
+    cr_expect_str_eq(t_brokers, "a:1,b:2");
+    cr_expect_str_eq(t_dsn, "postgresql://u:hunter2@db:5432/midaz");
+    cr_expect_eq(t_offset, -7);
+}
+
+Test(config, typed_values_refused_with_one_line)
+{
+    static const bad_case bad[] = {
+        {"T_URL", "https://a:1",
+         "midaz-test: T_URL: must be http://host:port (must start with http://), got "
+         "\"https://a:1\"\n"},
+        {"T_URL", "http://a",
+         "midaz-test: T_URL: must be http://host:port (must be http://host:port), got "
+         "\"http://a\"\n"},
+        {"T_URL", "http://a:0",
+         "midaz-test: T_URL: must be http://host:port (port must be 1..65535), got "
+         "\"http://a:0\"\n"},
+        {"T_URL", "http://a:3001/x",
+         "midaz-test: T_URL: must be http://host:port (must be http://host:port (no "
+         "path or query)), got \"http://a:3001/x\"\n"},
+        {"T_URL", "http://u@a:1",
+         "midaz-test: T_URL: must be http://host:port (user information is not "
+         "allowed), got \"http://u@a:1\"\n"},
+        {"T_BROKERS", "kafka",
+         "midaz-test: T_BROKERS: must be host:port[,host:port...] (missing :port), got "
+         "\"kafka\"\n"},
+        {"T_BROKERS", "a:1,",
+         "midaz-test: T_BROKERS: must be host:port[,host:port...] (empty element), got "
+         "\"a:1,\"\n"},
+        {"T_BROKERS", "a:1, b:2",
+         "midaz-test: T_BROKERS: must be host:port[,host:port...] (missing host), got "
+         "\"a:1, b:2\"\n"},
+        {"T_BROKERS", "a:99999",
+         "midaz-test: T_BROKERS: must be host:port[,host:port...] (port must be "
+         "1..65535), got \"a:99999\"\n"},
+        {"T_BROKERS", "a:1;b:2",
+         "midaz-test: T_BROKERS: must be host:port[,host:port...] (elements must be "
+         "host:port separated by commas), got \"a:1;b:2\"\n"},
+        {"T_DSN", "notaurl",
+         "midaz-test: T_DSN: is not a PostgreSQL connection URI or key=value string "
+         "(secret value not shown)\n"},
+        {"T_DSN", "postgresql://u:hunter2@[::1",
+         "midaz-test: T_DSN: is not a PostgreSQL connection URI or key=value string (secret value not "
+         "shown)\n"},
+        {"T_OFFSET", "11", "midaz-test: T_OFFSET: must be an integer between -10 and 10, got \"11\"\n"},
+        {"T_OFFSET", "+1", "midaz-test: T_OFFSET: must be an integer between -10 and 10, got \"+1\"\n"},
+        {"T_OFFSET", "-01", "midaz-test: T_OFFSET: must be an integer between -10 and 10, got \"-01\"\n"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char err[512];
+        typed_env();
+        setenv(bad[i].name, bad[i].value, 1);
+        cr_expect_eq(run_typed_child(err, sizeof(err)), 2, "%s=%s", bad[i].name, bad[i].value);
+        cr_expect_str_eq(err, bad[i].want, "%s=%s", bad[i].name, bad[i].value);
+        cr_expect_null(strstr(err, "hunter2"), "%s", err);
+    }
+}
+
+Test(config, public_conninfo_error_says_why)
+{
+    char err[512];
+    typed_env();
+    setenv("T_PUBLIC_DSN", "notaurl", 1);
+    cr_expect_eq(run_typed_child(err, sizeof(err)), 2);
+    static const char head[] = "midaz-test: T_PUBLIC_DSN: is not a PostgreSQL connection URI";
+    cr_expect(strncmp(err, head, sizeof(head) - 1) == 0, "%s", err);
+    cr_expect(strstr(err, "\"notaurl\""), "%s", err);
+    cr_expect_eq(strchr(err, '\n'), err + strlen(err) - 1, "exactly one line: %s", err);
+}
+
+Test(config, help_names_the_new_types)
+{
+    char out[4096];
+    int op[2];
+    cr_assert_eq(pipe(op), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {"prog", "--help", NULL};
+        dup2(op[1], STDOUT_FILENO);
+        close(op[0]);
+        config_load("midaz-test", typed_table, sizeof(typed_table) / sizeof(typed_table[0]), 2, argv);
+        _exit(1);
+    }
+    close(op[1]);
+    size_t n = 0;
+    ssize_t k;
+    while (n + 1 < sizeof(out) && (k = read(op[0], out + n, sizeof(out) - 1 - n)) > 0)
+        n += (size_t)k;
+    out[n] = '\0';
+    close(op[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_expect_eq(WEXITSTATUS(status), 0);
+    cr_expect(strstr(out, "http-url") && strstr(out, "host:port,...") && strstr(out, "pg-conninfo"), "%s",
+              out);
+    cr_expect_null(strstr(out, "hunter2"));
+}
+
+Test(config, http_url_parse_fills_host_port_authority)
+{
+    static const struct {
+        const char *text, *host, *authority;
+        int port;
+    } ok[] = {
+        {"http://onboarding:3001", "onboarding", "onboarding:3001", 3001},
+        {"http://127.0.0.1:3002/", "127.0.0.1", "127.0.0.1:3002", 3002},
+        {"http://[::1]:3003", "::1", "[::1]:3003", 3003},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        config_http_url u;
+        const char *why = NULL;
+        cr_assert_eq(config_http_url_parse(ok[i].text, &u, &why), 0, "%s: %s", ok[i].text, why);
+        cr_expect_str_eq(u.host, ok[i].host);
+        cr_expect_str_eq(u.authority, ok[i].authority);
+        cr_expect_eq(u.port, ok[i].port);
+    }
+    static const char *const bad[] = {NULL,
+                                      "",
+                                      "http://",
+                                      "http://:80",
+                                      "http://a:",
+                                      "http://a:123456",
+                                      "http://a:80?x",
+                                      "http://[::1:80",
+                                      "ftp://a:80",
+                                      "http://a b:80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        config_http_url u;
+        const char *why = NULL;
+        cr_expect_eq(config_http_url_parse(bad[i], &u, &why), -1, "%s", bad[i] ? bad[i] : "(null)");
+        cr_expect_not_null(why);
+    }
 }

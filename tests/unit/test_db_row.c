@@ -362,6 +362,41 @@ Test(db_row, sql_fragments_expand_to_the_expected_text)
                      "(metadata ->> f.k) IS DISTINCT FROM f.v)");
 }
 
+Test(db_row, entity_columns_are_read_in_order)
+{
+    /* one own column, then the six of DB_SQL_ENTITY_COLUMNS; the second row has every nullable NULL */
+    static const char *const cells[] = {
+        "x", "BLOCKED", "why", "{\"k\":\"v\"}", "1000", "2000", "3000", "y", "ACTIVE", NULL, NULL,
+        "5", "6",       NULL,
+    };
+    PGresult *res = make_result(1 + DB_ENTITY_COLUMN_COUNT, 2, cells);
+    entity_common m = {0};
+
+    db_col_entity_common(res, 0, 1, &m);
+    cr_expect_str_eq(m.status_code, "BLOCKED");
+    cr_expect_str_eq(m.status_description, "why");
+    cr_expect_str_eq(json_dump(m.metadata), "{\"k\":\"v\"}");
+    cr_expect_eq(m.created_us, 1000);
+    cr_expect_eq(m.updated_us, 2000);
+    cr_expect_eq(m.deleted_us, 3000);
+    entity_common_clear(&m);
+
+    db_col_entity_common(res, 1, 1, &m);
+    cr_expect_str_eq(m.status_code, "ACTIVE");
+    cr_expect_null(m.status_description);
+    cr_expect_str_eq(json_dump(m.metadata), "{}", "a NULL metadata reads as an empty object");
+    cr_expect_eq(m.created_us, 5);
+    cr_expect_eq(m.updated_us, 6);
+    cr_expect_eq(m.deleted_us, -1, "a NULL deleted_at reads as live");
+    entity_common_clear(&m);
+    PQclear(res);
+
+    cr_expect_str_eq(DB_SQL_ENTITY_COLUMNS, "status_code, status_description, metadata::text, "
+                                            "(extract(epoch FROM created_at) * 1000000)::bigint, "
+                                            "(extract(epoch FROM updated_at) * 1000000)::bigint, "
+                                            "(extract(epoch FROM deleted_at) * 1000000)::bigint");
+}
+
 /* ---- runners without a server ----------------------------------------------------------------- */
 
 static void never_fill(const PGresult *res, int row, void *out)

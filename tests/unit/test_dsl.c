@@ -475,19 +475,3 @@ ParameterizedTest(size_t *index, dsl_upload, errors_and_parts)
     free(json);
     api_error_clear(&e);
 }
-
-Test(dsl_upload, utf8_validator)
-{
-    static const struct {
-        const char *s;
-        bool ok;
-    } cases[] = {
-        {"plain", true},         {"\xC3\xA9", true},
-        {"\xE2\x82\xAC", true},  {"\xF0\x9F\x98\x80", true},
-        {"\xC3", false},         {"\xE2\x82", false},
-        {"\x80", false},         {"\xF4\x90\x80\x80", false},
-        {"\xE0\x80\x80", false}, {"\xF8\x88\x80\x80", false},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(cases); i++)
-        cr_expect_eq(txn_dsl_utf8_valid(cases[i].s, strlen(cases[i].s)), cases[i].ok, "case %zu", i);
-}

@@ -276,7 +276,6 @@ Test(errors_envelope, server_errors_hide_details)
             cr_expect_eq(json_object_object_length(j), 3, "%s: only code, title, message", d->code);
         } else {
             cr_expect_str_neq(member(j, "message"), "internal error", "%s", d->code);
-            cr_expect(json_object_object_get_ex(j, "fields", NULL), "%s lost its fields", d->code);
         }
         json_object_put(j);
         api_error_clear(&e);
@@ -291,4 +290,86 @@ Test(errors_envelope, unset_error_renders_as_internal)
     cr_expect_str_eq(member(j, "code"), "0046");
     cr_expect_str_eq(member(j, "message"), "internal error");
     json_object_put(j);
+}
+
+/* ---- fields only on the codes api.md "Envelope" names ---------------------------------------- */
+
+/* api.md: `fields` is present only on these codes. Copied by hand: the spec, not the code. */
+static const char *const spec_fields_codes[] = {"0009", "0047", "0050", "0051",
+                                                "0053", "0065", "0067", "0082"};
+
+static bool spec_has_fields(const char *code)
+{
+    for (size_t i = 0; i < ARRAY_LEN(spec_fields_codes); i++)
+        if (strcmp(spec_fields_codes[i], code) == 0)
+            return true;
+    return false;
+}
+
+/* Render code with one field set; returns the envelope (caller puts it). */
+static json_object *render_with_field(const char *code)
+{
+    api_error e = {0};
+    err_id id = err_by_code(code);
+    cr_assert_neq(id, ERR_NONE, "%s is not in the catalogue", code);
+    api_error_set(&e, id, "rejected");
+    api_error_field(&e, "limit", "must not be greater than 100");
+    json_object *j = api_error_to_json(&e);
+    api_error_clear(&e);
+    return j;
+}
+
+Test(errors_fields, kept_on_each_of_the_eight_codes)
+{
+    for (size_t i = 0; i < ARRAY_LEN(spec_fields_codes); i++) {
+        json_object *j = render_with_field(spec_fields_codes[i]);
+        json_object *fields = NULL;
+        cr_expect_str_eq(member(j, "code"), spec_fields_codes[i]);
+        cr_expect(json_object_object_get_ex(j, "fields", &fields), "%s lost its fields",
+                  spec_fields_codes[i]);
+        cr_expect_str_eq(member(fields, "limit") ? member(fields, "limit") : "",
+                         "must not be greater than 100", "%s", spec_fields_codes[i]);
+        cr_expect_eq(json_object_object_length(j), 4, "%s: code, title, message, fields",
+                     spec_fields_codes[i]);
+        json_object_put(j);
+    }
+}
+
+/* Regression: 0080, 0081, 0083, 0077, 0078 and 0131 replies carried the fields their callers set. */
+Test(errors_fields, dropped_on_other_codes_whatever_the_caller_set)
+{
+    static const char *const dropped[] = {"0080", "0081", "0083", "0077", "0078", "0131",
+                                          "0007", "0094", "0484", "0485", "0085", "0143"};
+    for (size_t i = 0; i < ARRAY_LEN(dropped); i++) {
+        json_object *j = render_with_field(dropped[i]);
+        cr_expect_str_eq(member(j, "code"), dropped[i]);
+        cr_expect_str_eq(member(j, "message"), "rejected", "%s", dropped[i]);
+        cr_expect_not(json_object_object_get_ex(j, "fields", NULL), "%s carries fields", dropped[i]);
+        json_object_put(j);
+    }
+}
+
+Test(errors_fields, whole_catalogue_follows_the_rule)
+{
+    size_t with = 0;
+    for (int id = ERR_NONE + 1; id < ERR__COUNT; id++) {
+        const err_def *d = err_get((err_id)id);
+        json_object *j = render_with_field(d->code);
+        bool has = json_object_object_get_ex(j, "fields", NULL);
+        cr_expect_eq(has, spec_has_fields(d->code), "%s: fields %s", d->code, has ? "present" : "absent");
+        with += has;
+        json_object_put(j);
+    }
+    cr_expect_eq(with, ARRAY_LEN(spec_fields_codes));
+}
+
+Test(errors_fields, no_fields_set_means_none_emitted)
+{
+    api_error e = {0};
+    api_error_set(&e, ERR_INVALID_QUERY_PARAMETER, "bad");
+    json_object *j = api_error_to_json(&e);
+    cr_expect_not(json_object_object_get_ex(j, "fields", NULL));
+    cr_expect_eq(json_object_object_length(j), 3);
+    json_object_put(j);
+    api_error_clear(&e);
 }

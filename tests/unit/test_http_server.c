@@ -52,6 +52,9 @@ static void h_echo(http_request *r)
     const char *org = http_req_param(r, "organization_id");
     if (org)
         json_object_object_add(o, "org", json_object_new_string(org));
+    const char *alias = http_req_param(r, "alias");
+    if (alias)
+        json_object_object_add(o, "alias", json_object_new_string(alias));
     json_object *qa = json_object_new_array();
     size_t n = http_req_query(r, &q);
     for (size_t i = 0; i < n; i++) {
@@ -127,6 +130,34 @@ static void h_json(http_request *r)
     http_reply_json(r, 201, body);
 }
 
+/* A list route as the services run it: the query through page_params_parse, errors as they reply. */
+static void h_list(http_request *r)
+{
+    static const char *const filters[] = {"name", NULL};
+    const query_param *q = NULL;
+    size_t n = http_req_query(r, &q);
+    page_params p;
+    api_error e = {0};
+    if (page_params_parse(q, n, PAGE_OFFSET, filters, &p, &e) < 0) {
+        http_reply_api_error(r, &e);
+        api_error_clear(&e);
+        return;
+    }
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "limit", json_object_new_int(p.limit));
+    json_object_object_add(o, "has_range", json_object_new_boolean(p.has_range));
+    json_object_object_add(o, "from_us", json_object_new_int64(p.from_us));
+    json_object_object_add(o, "to_us", json_object_new_int64(p.to_us));
+    const char *name = page_filter_get(&p, "name");
+    if (name)
+        json_object_object_add(o, "name", json_object_new_string(name));
+    json_object *meta = json_object_new_object();
+    for (size_t i = 0; i < p.metadata_count; i++)
+        json_object_object_add(meta, p.metadata[i].key, json_object_new_string(p.metadata[i].value));
+    json_object_object_add(o, "metadata", meta);
+    http_reply_json(r, 200, o);
+}
+
 static atomic_int never_entered;
 
 /* Never replies: only the drain grace period ends it. */
@@ -149,6 +180,7 @@ static const http_route r_async = {h_async, NULL};
 static const http_route r_json = {h_json, NULL};
 static const http_route r_fail = {h_fail, NULL};
 static const http_route r_never = {h_never, NULL};
+static const http_route r_list = {h_list, NULL};
 
 static const route_def routes[] = {
     {HTTP_M_GET | HTTP_M_PATCH | HTTP_M_DELETE, "/v1/organizations/{organization_id}", &r_echo},
@@ -162,6 +194,7 @@ static const route_def routes[] = {
     {HTTP_M_POST, "/json", &r_json},
     {HTTP_M_GET, "/fail", &r_fail},
     {HTTP_M_GET, "/never", &r_never},
+    {HTTP_M_GET, "/list", &r_list},
 };
 
 /* ---- server fixture ------------------------------------------------------------------------- */
@@ -536,6 +569,29 @@ Test(http_server, head_count_has_no_body_and_keeps_connection)
     close(fd);
 }
 
+/* Regression: libevent reads no body for HEAD (or TRACE), so a declared body used to be parsed as
+ * the next request on the connection (a desync). Now the answer closes the connection. */
+Test(http_server, head_with_body_closes_instead_of_desyncing)
+{
+    int fd = cl_connect();
+    const char *smuggled = "GET " ORG " HTTP/1.1\r\nHost: t\r\n\r\n";
+    char *req = xasprintf("HEAD /v1/organizations/metrics/count HTTP/1.1\r\nHost: t\r\nContent-Length: %zu\r\n\r\n%s",
+                          strlen(smuggled), smuggled);
+    resp r;
+    char v[64];
+    char extra[256];
+    cl_send(fd, req, strlen(req));
+    cl_read(fd, true, &r);
+    cr_expect_eq(r.status, 204);
+    cr_expect_str_eq(resp_header(&r, "Connection", v, sizeof(v)) ? v : "", "close");
+    resp_free(&r);
+    /* nothing else arrives: the connection is closed, the smuggled GET was never answered */
+    ssize_t n = recv(fd, extra, sizeof(extra), 0);
+    cr_expect_eq(n, 0, "expected the connection closed, got %zd more bytes", n);
+    close(fd);
+    free(req);
+}
+
 Test(http_server, delete_204_content_length_0)
 {
     resp r;
@@ -592,7 +648,7 @@ Test(http_server, query_parsed_in_order_with_repeats)
     json_object *o = resp_json(&r), *q = NULL;
     json_object_object_get_ex(o, "query", &q);
     cr_expect_str_eq(json_object_to_json_string_ext(q, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-                     "[[\"b\",\"2\"],[\"a\",\"/\"],[\"b\",\"3\"],[\"flag\",\"\"],[\"x\",\"a+b\"],[\"e\",\"\"],"
+                     "[[\"b\",\"2\"],[\"a\",\"/\"],[\"b\",\"3\"],[\"flag\",\"\"],[\"x\",\"a b\"],[\"e\",\"\"],"
                      "[\"k y\",\"v%zz\"]]");
     cr_expect_str_eq(jstr(o, "org"), "0193a2b4-1c2d-7e3f-8a9b-0c1d2e3f4a5b");
     cr_expect_str_eq(jstr(o, "template"), "/v1/organizations/{organization_id}");
@@ -756,4 +812,93 @@ Test(http_drain, gives_up_after_grace, .init = start_server_short_grace, .fini =
     char c;
     cr_expect_eq(recv(fd, &c, 1, 0), 0, "the connection is closed without a response");
     close(fd);
+}
+
+/* Form decoding of the query ('+' is a space, %2B a '+') and invalid UTF-8 refused with 0082 before
+ * any handler could hand it to PostgreSQL (regression: ?legal_name=%FF answered 500 0046). */
+Test(http_server, query_form_decoding_and_utf8)
+{
+    static const struct {
+        const char *query;
+        int status;
+        const char *code;  /* error code, or NULL */
+        const char *field; /* the only key of fields, or NULL when the envelope has none */
+        const char *key;   /* 200: member of the reply to check */
+        const char *value;
+    } cases[] = {
+        {"name=a+b%2Bc", 200, NULL, NULL, "name", "a b+c"},
+        {"name=%2B%2B", 200, NULL, NULL, "name", "++"},
+        {"name=caf%C3%A9", 200, NULL, NULL, "name", "caf\xc3\xa9"},
+        {"start_date=2025-01-01+00:00:00&end_date=2025-01-02+00:00:00", 200, NULL, NULL, "has_range", "true"},
+        {"start_date=2025-01-01%2B00:00:00&end_date=2025-01-02", 400, "0131", NULL, NULL, NULL},
+        {"name=%FF", 400, "0082", "name", NULL, NULL},
+        {"name=caf%E9", 400, "0082", "name", NULL, NULL},
+        {"metadata.k=%FF", 400, "0082", "metadata.k", NULL, NULL},
+        {"metadata.%FF=x", 400, "0082", "metadata.%FF", NULL, NULL},
+        {"sort_order=%FF", 400, "0082", "sort_order", NULL, NULL},
+        {"start_date=%FF&end_date=2025-01-02", 400, "0082", "start_date", NULL, NULL},
+        {"limit=101", 400, "0080", NULL, NULL, NULL},
+        {"sort_order=up", 400, "0081", NULL, NULL, NULL},
+        {"start_date=2025-01-01", 400, "0083", NULL, NULL, NULL},
+        {"other=%FF&%FE=%FD", 200, NULL, NULL, "limit", "10"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char raw[512];
+        resp r;
+        snprintf(raw, sizeof(raw), "GET /list?%s HTTP/1.1\r\nHost: t\r\n\r\n", cases[i].query);
+        roundtrip(raw, &r);
+        cr_expect_eq(r.status, cases[i].status, "%s -> %d %s", cases[i].query, r.status, r.body);
+        json_object *o = resp_json(&r), *fields = NULL, *v = NULL;
+        if (cases[i].code) {
+            expect_error(&r, cases[i].status, cases[i].code);
+            bool has = json_object_object_get_ex(o, "fields", &fields);
+            if (cases[i].field) {
+                cr_expect(has, "%s: no fields: %s", cases[i].query, r.body);
+                cr_expect(has && json_object_object_get_ex(fields, cases[i].field, NULL) &&
+                              json_object_object_length(fields) == 1,
+                          "%s: %s", cases[i].query, r.body);
+            } else {
+                cr_expect_not(has, "%s: %s has fields", cases[i].query, cases[i].code);
+            }
+        } else {
+            cr_expect(json_object_object_get_ex(o, cases[i].key, &v), "%s: %s", cases[i].query, r.body);
+            cr_expect_str_eq(v ? json_object_get_string(v) : "", cases[i].value, "%s", cases[i].query);
+        }
+        json_object_put(o);
+        resp_free(&r);
+    }
+}
+
+/* A path parameter that is not UTF-8 once decoded keeps its raw text (regression:
+ * /accounts/alias/%FF answered 500 0046 when PostgreSQL refused the byte). */
+Test(http_server, path_param_not_utf8_kept_raw)
+{
+    static const struct {
+        const char *path;
+        int status;
+        const char *alias; /* 200: expected {alias} */
+    } cases[] = {
+        {"/v1/accounts/alias/%FF", 200, "%FF"},
+        {"/v1/accounts/alias/a%C3", 200, "a%C3"},
+        {"/v1/accounts/alias/caf%C3%A9", 200, "caf\xc3\xa9"},
+        {"/v1/accounts/alias/a+b", 200, "a+b"},
+        {"/v1/accounts/alias/x\xffy", 200, "x%FFy"},
+        {"/v1/organizations/%FF", 400, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char raw[256];
+        resp r;
+        snprintf(raw, sizeof(raw), "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", cases[i].path);
+        roundtrip(raw, &r);
+        if (cases[i].alias) {
+            cr_expect_eq(r.status, 200, "%s -> %d %s", cases[i].path, r.status, r.body);
+            json_object *o = resp_json(&r);
+            cr_expect_str_eq(jstr(o, "alias") ? jstr(o, "alias") : "", cases[i].alias, "%s", cases[i].path);
+            json_object_put(o);
+        } else {
+            expect_error(&r, cases[i].status, "0065");
+            cr_expect_not_null(strstr(r.body, "\"fields\":{\"organization_id\""), "%s", r.body);
+        }
+        resp_free(&r);
+    }
 }

@@ -744,6 +744,42 @@ Test(json_validate, decode_body_combines_parse_and_validate)
     json_object_put(out);
 }
 
+/* Step-6 rule of the decode_body_ex test: legalName "reserved" is refused, with the arg as message. */
+static void reserved_name_rule(json_object *body, json_object *found, void *arg)
+{
+    const char *name = json_get_text(body, "legalName");
+    if (name && strcmp(name, "reserved") == 0)
+        json_object_object_add(found, "legalName", json_object_new_string(arg));
+}
+
+Test(json_validate, decode_body_ex_runs_the_extra_rules)
+{
+    static char why[] = "is reserved";
+    json_object *out = (json_object *)1;
+    api_error e = {0};
+
+    cr_expect_eq(json_decode_body_ex(TXT("{" ORG_OK "}"), &org_create, JSON_MODE_CREATE, reserved_name_rule,
+                                     why, &out, &e),
+                 0, "%s", e.message);
+    cr_expect_str_eq(json_get_text(out, "legalName"), "Acme");
+    json_object_put(out);
+
+    out = (json_object *)1;
+    cr_expect_eq(json_decode_body_ex(TXT("{\"legalName\":\"reserved\",\"legalDocument\":\"1\"}"), &org_create,
+                                     JSON_MODE_CREATE, reserved_name_rule, why, &out, &e),
+                 -1);
+    cr_expect_str_eq(code_of(&e), "0047");
+    cr_expect_str_eq(json_get_text(e.fields, "legalName"), "is reserved");
+    cr_expect_null(out);
+    api_error_clear(&e);
+
+    /* without extra rules it is json_decode_body */
+    cr_expect_eq(json_decode_body_ex(TXT("{\"legalName\":\"reserved\",\"legalDocument\":\"1\"}"), &org_create,
+                                     JSON_MODE_CREATE, NULL, NULL, &out, &e),
+                 0, "%s", e.message);
+    json_object_put(out);
+}
+
 /* ---- metadata, accessors, dump -------------------------------------------------------------- */
 
 Test(json_metadata, for_create)

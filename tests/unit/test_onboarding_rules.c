@@ -1,6 +1,6 @@
 /* Unit tests of the onboarding service's pure pieces: Appendix A countries, the address rules (empty,
- * 0032, normalisation), status defaults and PATCH rules, the PATCH semantics table, and the body
- * schemas run through the common validator (0009/0047/0053/0094 decisions for these routes).
+ * 0032, normalisation) and the body schemas run through the common validator (0009/0047/0053/0094
+ * decisions for these routes); the status and PATCH rules are tested with common/entity.
  * The unit-test target does not compile service sources, so the two pure files are included here. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -91,103 +91,6 @@ Test(onboarding_rules, address_normalize_fills_every_member_in_order)
                      "\"country\":\"\",\"description\":null}");
     json_object_put(n);
     json_object_put(a);
-}
-
-/* ---- status ------------------------------------------------------------------------------------ */
-
-Test(onboarding_rules, status_for_create)
-{
-    static const struct {
-        const char *json; /* NULL = status absent */
-        const char *code;
-        const char *description;
-    } cases[] = {
-        {NULL, "ACTIVE", NULL},
-        {"{}", "ACTIVE", NULL},
-        {"{\"code\":null,\"description\":\"d\"}", "ACTIVE", "d"},
-        {"{\"code\":\"\",\"description\":\"\"}", "ACTIVE", NULL},
-        {"{\"code\":\"blocked\"}", "blocked", NULL},
-        {"{\"code\":\"X\",\"description\":\"Ready\"}", "X", "Ready"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        json_object *s = cases[i].json ? parse(cases[i].json) : NULL;
-        onb_status st = {0};
-        onb_status_for_create(s, &st);
-        cr_expect_str_eq(st.code, cases[i].code, "code of %s", cases[i].json ? cases[i].json : "(absent)");
-        if (cases[i].description)
-            cr_expect(st.description && strcmp(st.description, cases[i].description) == 0, "desc of %s",
-                      cases[i].json);
-        else
-            cr_expect_null(st.description, "desc of %s", cases[i].json ? cases[i].json : "(absent)");
-        onb_status_clear(&st);
-        json_object_put(s);
-    }
-}
-
-Test(onboarding_rules, status_for_patch)
-{
-    static const struct {
-        const char *json;
-        const char *code;
-        const char *description; /* expected, current is CUR / "old" */
-    } cases[] = {
-        {NULL, "CUR", "old"},
-        {"{}", "CUR", "old"},
-        {"{\"code\":null,\"description\":null}", "CUR", "old"},
-        {"{\"code\":\"\"}", "CUR", "old"},
-        {"{\"code\":\"NEW\"}", "NEW", "old"},
-        {"{\"description\":\"\"}", "CUR", NULL},
-        {"{\"description\":\"new\"}", "CUR", "new"},
-        {"{\"code\":\"inactive\",\"description\":\"gone\"}", "inactive", "gone"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        json_object *s = cases[i].json ? parse(cases[i].json) : NULL;
-        onb_status st = {0};
-        onb_status_for_patch(s, "CUR", "old", &st);
-        cr_expect_str_eq(st.code, cases[i].code, "code of %s", cases[i].json ? cases[i].json : "(absent)");
-        if (cases[i].description)
-            cr_expect(st.description && strcmp(st.description, cases[i].description) == 0, "desc of %s",
-                      cases[i].json ? cases[i].json : "(absent)");
-        else
-            cr_expect_null(st.description, "desc of %s", cases[i].json);
-        onb_status_clear(&st);
-        json_object_put(s);
-    }
-}
-
-/* ---- PATCH semantics table (api.md) ------------------------------------------------------------- */
-
-Test(onboarding_rules, patch_semantics_table)
-{
-    static const struct {
-        const char *body;
-        bool nullable;
-        onb_patch_action action;
-        const char *result; /* against current "cur"; NULL = null */
-    } cases[] = {
-        {"{}", false, ONB_PATCH_KEEP, "cur"},
-        {"{}", true, ONB_PATCH_KEEP, "cur"},
-        {"{\"m\":null}", false, ONB_PATCH_KEEP, "cur"},
-        {"{\"m\":null}", true, ONB_PATCH_SET_NULL, NULL},
-        {"{\"m\":\"\"}", false, ONB_PATCH_KEEP, "cur"},
-        {"{\"m\":\"\"}", true, ONB_PATCH_KEEP, "cur"},
-        {"{\"m\":\"v\"}", false, ONB_PATCH_SET, "v"},
-        {"{\"m\":\"v\"}", true, ONB_PATCH_SET, "v"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        json_object *b = parse(cases[i].body);
-        const char *value = NULL;
-        cr_expect_eq(onb_patch_text(b, "m", cases[i].nullable, &value), cases[i].action, "%s nullable=%d",
-                     cases[i].body, cases[i].nullable);
-        char *got = onb_patch_text_apply(b, "m", cases[i].nullable, "cur");
-        if (cases[i].result)
-            cr_expect(got && strcmp(got, cases[i].result) == 0, "%s nullable=%d -> %s", cases[i].body,
-                      cases[i].nullable, got ? got : "(null)");
-        else
-            cr_expect_null(got, "%s nullable=%d", cases[i].body, cases[i].nullable);
-        free(got);
-        json_object_put(b);
-    }
 }
 
 /* ---- body schemas through the common validator ------------------------------------------------ */

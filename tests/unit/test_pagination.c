@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pagination/pagination.h"
+#include "util/utf8.h"
 
 #define QP(k, v) ((query_param){(k), (v)})
 
@@ -305,7 +306,112 @@ Test(pagination, too_many_metadata_filters)
     cr_assert_eq(p.metadata_count, PAGE_MAX_METADATA);
     cr_assert_eq(page_params_parse(q, PAGE_MAX_METADATA + 1, PAGE_OFFSET, no_filters, &p, &e), -1);
     cr_assert_str_eq(err_get(e.id)->code, "0082");
+    cr_assert_str_eq(e.message, "at most 32 metadata filters are allowed");
+    cr_assert(json_object_object_get_ex(e.fields, "metadata.k32", NULL), "%s",
+              json_object_to_json_string(e.fields));
     api_error_clear(&e);
+}
+
+Test(pagination, metadata_limit_is_32)
+{
+    cr_assert_eq(PAGE_MAX_METADATA, 32);
+}
+
+/* Regression: metadata values had no length limit, although api.md applies the 256-character limit
+ * to every filter value. */
+Test(pagination, metadata_value_length)
+{
+    char v256[257], v257[258], u256[2 * 256 + 1];
+    memset(v256, 'a', 256);
+    v256[256] = '\0';
+    memset(v257, 'a', 257);
+    v257[257] = '\0';
+    for (int i = 0; i < 256; i++)
+        memcpy(u256 + 2 * i, "\xc3\xa9", 2);
+    u256[512] = '\0';
+    const parse_case cases[] = {
+        {"256", {QP("metadata.k", v256)}, 1, PAGE_OFFSET, NULL, NULL},
+        {"257", {QP("metadata.k", v257)}, 1, PAGE_OFFSET, "0082", "metadata.k"},
+        {"256 two-byte characters", {QP("metadata.k", u256)}, 1, PAGE_OFFSET, NULL, NULL},
+        {"257 after a good one",
+         {QP("metadata.a", "x"), QP("metadata.k", v257)},
+         2,
+         PAGE_OFFSET,
+         "0082",
+         "metadata.k"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        run_case(&cases[i], no_filters);
+}
+
+/* Regression: percent-decoded bytes that are not UTF-8 (?legal_name=%FF) reached PostgreSQL, which
+ * refused them: 500 0046 instead of 400 0082. Every value collected is now checked. */
+Test(pagination, invalid_utf8_is_0082)
+{
+    const parse_case cases[] = {
+        {"limit", {QP("limit", "\xff")}, 1, PAGE_OFFSET, "0082", "limit"},
+        {"page", {QP("page", "1\xff")}, 1, PAGE_OFFSET, "0082", "page"},
+        {"sort_order is 0082, not 0081", {QP("sort_order", "\xff")}, 1, PAGE_OFFSET, "0082", "sort_order"},
+        {"sort_order cut sequence", {QP("sort_order", "as\xc3")}, 1, PAGE_OFFSET, "0082", "sort_order"},
+        {"start_date is 0082, not 0131",
+         {QP("start_date", "2025-01-01\xff"), QP("end_date", "2025-01-02")},
+         2,
+         PAGE_OFFSET,
+         "0082",
+         "start_date"},
+        {"end_date",
+         {QP("start_date", "2025-01-01"), QP("end_date", "\xe9")},
+         2,
+         PAGE_OFFSET,
+         "0082",
+         "end_date"},
+        {"cursor", {QP("cursor", "\xff")}, 1, PAGE_CURSOR, "0082", "cursor"},
+        {"filter", {QP("name", "\xff")}, 1, PAGE_OFFSET, "0082", "name"},
+        {"filter latin-1", {QP("name", "caf\xe9")}, 1, PAGE_OFFSET, "0082", "name"},
+        {"filter overlong slash", {QP("name", "\xc0\xaf")}, 1, PAGE_OFFSET, "0082", "name"},
+        {"filter surrogate", {QP("alias", "\xed\xa0\x80")}, 1, PAGE_OFFSET, "0082", "alias"},
+        {"filter above U+10FFFF", {QP("status", "\xf4\x90\x80\x80")}, 1, PAGE_OFFSET, "0082", "status"},
+        {"filter lone continuation", {QP("name", "a\x80")}, 1, PAGE_OFFSET, "0082", "name"},
+        {"metadata value", {QP("metadata.k", "\xff")}, 1, PAGE_OFFSET, "0082", "metadata.k"},
+        {"metadata key shown escaped", {QP("metadata.\xff", "x")}, 1, PAGE_OFFSET, "0082", "metadata.%FF"},
+        {"repeated bad key shown escaped",
+         {QP("metadata.a\xfe", "x"), QP("metadata.a\xfe", "y")},
+         2,
+         PAGE_OFFSET,
+         "0082",
+         "metadata.a%FE"},
+        /* valid UTF-8 of every length passes; unknown parameters are never checked */
+        {"filter e-acute", {QP("name", "caf\xc3\xa9")}, 1, PAGE_OFFSET, NULL, NULL},
+        {"filter euro and emoji", {QP("name", "\xe2\x82\xac\xf0\x9f\x98\x80")}, 1, PAGE_OFFSET, NULL, NULL},
+        {"metadata e-acute key and value", {QP("metadata.\xc3\xa9", "\xc3\xa9")}, 1, PAGE_OFFSET, NULL, NULL},
+        {"unknown value ignored", {QP("nickname", "\xff")}, 1, PAGE_OFFSET, NULL, NULL},
+        {"unknown key ignored", {QP("\xff", "\xff")}, 1, PAGE_OFFSET, NULL, NULL},
+        /* the check runs at each parameter's own step of the table */
+        {"limit 101 before a bad sort_order",
+         {QP("sort_order", "\xff"), QP("limit", "101")},
+         2,
+         PAGE_OFFSET,
+         "0080",
+         "limit"},
+        {"bad filter after a bad date shape",
+         {QP("name", "\xff"), QP("start_date", "x"), QP("end_date", "2025-01-01")},
+         3,
+         PAGE_OFFSET,
+         "0131",
+         "start_date"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        page_params p;
+        api_error e = {0};
+        run_case(&cases[i], account_filters);
+        /* the error text goes into a JSON body: it must itself be UTF-8 */
+        if (page_params_parse(cases[i].params, cases[i].count, cases[i].kind, account_filters, &p, &e) < 0) {
+            const char *body = json_object_to_json_string(e.fields);
+            cr_expect(utf8_valid(e.message, strlen(e.message)), "%s: message", cases[i].label);
+            cr_expect(utf8_valid(body, strlen(body)), "%s: fields %s", cases[i].label, body);
+        }
+        api_error_clear(&e);
+    }
 }
 
 Test(pagination, cursor_list_parameters)

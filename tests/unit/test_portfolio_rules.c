@@ -1,7 +1,8 @@
 /* Unit tests of the portfolio service's pure rules (services/portfolio/pf_rules.c): asset type, code
  * scan and currency list (0040/0004/0033/0005 in api.md order), alias charset (0096), the external
- * type and the account defaults, list filter booleans, status and PATCH resolution. The rules file is
- * compiled into this test directly because the unit-test binary links only common/. */
+ * type and the account defaults, list filter booleans, optional create text (the status and PATCH
+ * rules are tested with common/entity). The rules file is compiled into this test directly because the
+ * unit-test binary links only common/. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,86 +157,8 @@ static json_object *parse(const char *text)
     return o;
 }
 
-Test(portfolio_rules, status_create_and_patch)
+Test(portfolio_rules, text_dup)
 {
-    static const struct {
-        const char *body; /* {"status": ...} */
-        const char *code;
-        const char *description;
-    } create_cases[] = {
-        {"{}", "ACTIVE", NULL},
-        {"{\"status\":null}", "ACTIVE", NULL},
-        {"{\"status\":{\"code\":\"\"}}", "ACTIVE", NULL},
-        {"{\"status\":{\"code\":\"Blocked\",\"description\":\"why\"}}", "Blocked", "why"},
-        {"{\"status\":{\"description\":\"\"}}", "ACTIVE", NULL},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(create_cases); i++) {
-        json_object *b = parse(create_cases[i].body);
-        pf_status s = {0};
-        pf_status_for_create(json_get(b, "status"), &s);
-        cr_expect_str_eq(s.code, create_cases[i].code, "%s", create_cases[i].body);
-        if (create_cases[i].description)
-            cr_expect(s.description && strcmp(s.description, create_cases[i].description) == 0, "%s",
-                      create_cases[i].body);
-        else
-            cr_expect_null(s.description, "%s", create_cases[i].body);
-        pf_status_clear(&s);
-        json_object_put(b);
-    }
-
-    static const struct {
-        const char *body;
-        const char *code;
-        const char *description;
-    } patch_cases[] = {
-        {"{}", "CUR", "old"},
-        {"{\"status\":{}}", "CUR", "old"},
-        {"{\"status\":{\"code\":null,\"description\":null}}", "CUR", "old"},
-        {"{\"status\":{\"code\":\"NEW\"}}", "NEW", "old"},
-        {"{\"status\":{\"description\":\"\"}}", "CUR", NULL},
-        {"{\"status\":{\"description\":\"d2\"}}", "CUR", "d2"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(patch_cases); i++) {
-        json_object *b = parse(patch_cases[i].body);
-        pf_status s = {0};
-        pf_status_for_patch(json_get(b, "status"), "CUR", "old", &s);
-        cr_expect_str_eq(s.code, patch_cases[i].code, "%s", patch_cases[i].body);
-        if (patch_cases[i].description)
-            cr_expect(s.description && strcmp(s.description, patch_cases[i].description) == 0, "%s",
-                      patch_cases[i].body);
-        else
-            cr_expect_null(s.description, "%s", patch_cases[i].body);
-        pf_status_clear(&s);
-        json_object_put(b);
-    }
-}
-
-Test(portfolio_rules, patch_text_table)
-{
-    static const struct {
-        const char *body;
-        bool nullable;
-        const char *want; /* NULL = null */
-    } cases[] = {
-        {"{}", false, "cur"},
-        {"{\"m\":null}", false, "cur"},
-        {"{\"m\":null}", true, NULL},
-        {"{\"m\":\"\"}", true, "cur"},
-        {"{\"m\":\"\"}", false, "cur"},
-        {"{\"m\":\"new\"}", false, "new"},
-        {"{\"m\":\"new\"}", true, "new"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        json_object *b = parse(cases[i].body);
-        char *got = pf_patch_text_apply(b, "m", cases[i].nullable, "cur");
-        if (cases[i].want)
-            cr_expect(got && strcmp(got, cases[i].want) == 0, "case %zu %s: got %s", i, cases[i].body,
-                      got ? got : "NULL");
-        else
-            cr_expect_null(got, "case %zu %s", i, cases[i].body);
-        free(got);
-        json_object_put(b);
-    }
     json_object *b = parse("{\"a\":\"x\",\"b\":\"\",\"c\":null}");
     char *a = pf_text_dup(b, "a");
     cr_expect_str_eq(a, "x");

@@ -64,16 +64,17 @@ static const match_case cases[] = {
      "metrics"},
     {HTTP_M_GET, "/v1/acc/alias/balances", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias", "balances"},
     {HTTP_M_GET, "/v1/acc/alias", ROUTE_OK, ROW_ACC, "/v1/acc/{account_id}", "account_id", "alias"},
-    {HTTP_M_POST, "/v1/acc/alias/balances", ROUTE_METHOD_NOT_ALLOWED, -1, "/v1/acc/alias/{alias}", NULL, NULL},
-    {HTTP_M_GET, "/v1/acc/alias/x/balances", ROUTE_OK, ROW_ALIAS_BAL, "/v1/acc/alias/{alias}/balances", "alias",
-     "x"},
+    {HTTP_M_POST, "/v1/acc/alias/balances", ROUTE_METHOD_NOT_ALLOWED, -1, "/v1/acc/alias/{alias}", NULL,
+     NULL},
+    {HTTP_M_GET, "/v1/acc/alias/x/balances", ROUTE_OK, ROW_ALIAS_BAL, "/v1/acc/alias/{alias}/balances",
+     "alias", "x"},
     {HTTP_M_GET, "/x/lit/b", ROUTE_OK, ROW_X_LIT, "/x/lit/b", NULL, NULL},
     {HTTP_M_GET, "/x/lit/c", ROUTE_OK, ROW_X_PARAM, "/x/{p}/c", "p", "lit"},
     {HTTP_M_GET, "/x/other/b", ROUTE_NOT_FOUND, -1, NULL, NULL, NULL},
     {HTTP_M_GET, "/v1/txn/json", ROUTE_METHOD_NOT_ALLOWED, -1, "/v1/txn/json", NULL, NULL},
     {HTTP_M_GET, "/v1/txn/abc", ROUTE_OK, ROW_TXN_ONE, "/v1/txn/{transaction_id}", "transaction_id", "abc"},
-    {HTTP_M_GET, "/v1/org/o1/ledgers/l1", ROUTE_OK, ROW_LEDGER, "/v1/org/{organization_id}/ledgers/{ledger_id}",
-     "ledger_id", "l1"},
+    {HTTP_M_GET, "/v1/org/o1/ledgers/l1", ROUTE_OK, ROW_LEDGER,
+     "/v1/org/{organization_id}/ledgers/{ledger_id}", "ledger_id", "l1"},
     /* percent-decoding after matching: %2F never splits a segment */
     {HTTP_M_GET, "/v1/acc/alias/@external%2FUSD", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias",
      "@external/USD"},
@@ -85,6 +86,20 @@ static const match_case cases[] = {
     {HTTP_M_GET, "/v1/acc/ab%4", ROUTE_OK, ROW_ACC, "/v1/acc/{account_id}", "account_id", "ab%4"},
     {HTTP_M_GET, "/v1/acc/a%00b", ROUTE_OK, ROW_ACC, "/v1/acc/{account_id}", "account_id", "a%00b"},
     {HTTP_M_GET, "/v1/org%2Fx", ROUTE_NOT_FOUND, -1, NULL, NULL, NULL},
+    /* a parameter that does not decode to UTF-8 keeps its raw text (never a byte PostgreSQL refuses) */
+    {HTTP_M_GET, "/v1/acc/alias/caf%C3%A9", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias",
+     "caf\xc3\xa9"},
+    {HTTP_M_GET, "/v1/acc/alias/%FF", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias", "%FF"},
+    {HTTP_M_GET, "/v1/acc/alias/%41%C3", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias", "%41%C3"},
+    {HTTP_M_GET, "/v1/acc/alias/%ED%A0%80/balances", ROUTE_OK, ROW_ALIAS_BAL,
+     "/v1/acc/alias/{alias}/balances", "alias", "%ED%A0%80"},
+    {HTTP_M_GET, "/v1/acc/%FF", ROUTE_OK, ROW_ACC, "/v1/acc/{account_id}", "account_id", "%FF"},
+    {HTTP_M_GET, "/v1/acc/alias/\xc3\xa9%41", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias",
+     "\303\251A"},
+    {HTTP_M_GET, "/v1/acc/alias/\xc3\xa9%FF", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias",
+     "\xc3\xa9%FF"},
+    /* bytes sent unencoded that are not UTF-8 come back escaped */
+    {HTTP_M_GET, "/v1/acc/alias/a\xff%41", ROUTE_OK, ROW_ALIAS, "/v1/acc/alias/{alias}", "alias", "a%FF%41"},
     /* slashes and empty segments */
     {HTTP_M_GET, "/v1/org/", ROUTE_NOT_FOUND, -1, NULL, NULL, NULL},
     {HTTP_M_GET, "//v1/org", ROUTE_NOT_FOUND, -1, NULL, NULL, NULL},
@@ -222,13 +237,66 @@ Test(router, percent_decode_helper)
     static const struct {
         const char *in, *out;
     } d[] = {
-        {"abc", "abc"}, {"a%20b", "a b"}, {"%E2%82%AC", "\xE2\x82\xAC"}, {"a+b", "a+b"},
-        {"%", "%"},     {"%2", "%2"},     {"%g0x", "%g0x"},              {"x%00", "x%00"},
+        {"abc", "abc"},
+        {"a%20b", "a b"},
+        {"%E2%82%AC", "\xE2\x82\xAC"},
+        {"a+b", "a+b"},
+        {"%", "%"},
+        {"%2", "%2"},
+        {"%g0x", "%g0x"},
+        {"x%00", "x%00"},
         {"", ""},
+        {"%2B", "+"},
+        {"%C3%A9", "\xc3\xa9"},
+        /* decoded bytes that are not UTF-8: the raw text is kept */
+        {"%FF", "%FF"},
+        {"a%C3", "a%C3"},
+        {"%C0%AF", "%C0%AF"},
+        {"%F4%90%80%80", "%F4%90%80%80"},
+        {"\xff", "%FF"},
+        {"\xc3\xa9%zz", "\xc3\xa9%zz"},
+        {"\xc3%zz", "%C3%zz"},
     };
     for (size_t i = 0; i < ARRAY_LEN(d); i++) {
         char *got = router_percent_decode(d[i].in, strlen(d[i].in));
         cr_expect_str_eq(got, d[i].out, "case %zu", i);
         free(got);
     }
+}
+
+Test(router, query_decode_helper)
+{
+    static const struct {
+        const char *in, *out;
+    } d[] = {
+        /* form encoding: '+' is a space, %2B is a '+' */
+        {"a+b", "a b"},
+        {"2025-01-01+00:00:00", "2025-01-01 00:00:00"},
+        {"+", " "},
+        {"a%2Bb", "a+b"},
+        {"a%2bb+c", "a+b c"},
+        {"a%20b", "a b"},
+        {"%C3%A9", "\xc3\xa9"},
+        {"", ""},
+        /* malformed escape or %00: the raw text, '+' included */
+        {"a+b%zz", "a+b%zz"},
+        {"a+%4", "a+%4"},
+        {"x%00+", "x%00+"},
+        /* invalid UTF-8 is decoded as it is: page_params_parse refuses it with 0082 */
+        {"%FF", "\xff"},
+        {"a+%C3", "a \xc3"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(d); i++) {
+        char *got = router_query_decode(d[i].in, strlen(d[i].in));
+        cr_expect_str_eq(got, d[i].out, "case %zu (%s)", i, d[i].in);
+        free(got);
+    }
+}
+
+Test(router, utf8_validator_is_the_shared_one)
+{
+    /* router_utf8_valid only forwards to util/utf8 (its rules are tested in test_utf8.c) */
+    cr_expect(router_utf8_valid("caf\xc3\xa9", 5));
+    cr_expect_not(router_utf8_valid("\xed\xa0\x80", 3));
+    cr_expect_not(router_utf8_valid("\xc3\xa9", 1));
 }

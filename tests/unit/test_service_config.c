@@ -1,5 +1,6 @@
 /* Unit tests of the service environment table (common/service): names, defaults, bounds and secret
- * flags as the shared facts fix them, and config_load over it (values, defaults, exit 2 on bad input).
+ * flags as the shared facts fix them, config_load over it (values, defaults, exit 2 on bad input) and
+ * the event topic's fallback.
  * Criterion runs each test in its own process, so setenv does not leak between tests. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -33,15 +34,15 @@ typedef struct var_case {
 static const var_case var_cases[] = {
     {"PORT", CFG_INT, "3002", 1, 65535, false},
     {"WORKERS", CFG_INT, "4", 1, 256, false},
-    {"DATABASE_URL", CFG_STRING, NULL, 0, 0, true},
+    {"DATABASE_URL", CFG_PG_CONNINFO, NULL, 0, 0, true},
     {"REDIS_URL", CFG_STRING, "redis://127.0.0.1:6379/0", 0, 0, true},
     {"REDIS_TIMEOUT_MS", CFG_INT, "200", 10, 10000, false},
-    {"KAFKA_BROKERS", CFG_STRING, "127.0.0.1:9092", 0, 0, false},
+    {"KAFKA_BROKERS", CFG_HOST_PORTS, "127.0.0.1:9092", 0, 0, false},
     {"KAFKA_TOPIC", CFG_STRING, "midaz.portfolio.events", 0, 0, false},
     {"KAFKA_CONSUMER_GROUP", CFG_STRING, "midaz-portfolio", 0, 0, false},
-    {"ONBOARDING_URL", CFG_STRING, "http://127.0.0.1:3001", 0, 0, false},
-    {"PORTFOLIO_URL", CFG_STRING, "http://127.0.0.1:3002", 0, 0, false},
-    {"TRANSACTION_URL", CFG_STRING, "http://127.0.0.1:3003", 0, 0, false},
+    {"ONBOARDING_URL", CFG_HTTP_URL, "http://127.0.0.1:3001", 0, 0, false},
+    {"PORTFOLIO_URL", CFG_HTTP_URL, "http://127.0.0.1:3002", 0, 0, false},
+    {"TRANSACTION_URL", CFG_HTTP_URL, "http://127.0.0.1:3003", 0, 0, false},
     {"INTERNAL_TIMEOUT_MS", CFG_INT, "2000", 100, 60000, false},
     {"LOG_LEVEL", CFG_ENUM, "info", 0, 0, false},
     {"OUTBOX_RETENTION_HOURS", CFG_INT, "168", 1, 8760, false},
@@ -99,6 +100,13 @@ Test(service_config, topic_default_derived_from_name)
     cr_expect_str_eq(find_var(&t, "KAFKA_TOPIC")->def, "midaz.transaction.events");
     cr_expect_str_eq(find_var(&t, "KAFKA_CONSUMER_GROUP")->def, "midaz-transaction");
     cr_expect_str_eq(find_var(&t, "PORT")->def, "3003");
+}
+
+Test(service_config, event_topic_falls_back_before_load)
+{
+    /* service_main never ran in this process: the configuration holds no topic yet */
+    cr_expect_str_eq(service_event_topic("midaz.portfolio.events"), "midaz.portfolio.events");
+    cr_expect_null(service_event_topic(NULL));
 }
 
 static char prog_arg[] = "midaz-portfolio";
@@ -208,4 +216,70 @@ Test(service_config, missing_database_url_exits_2, .exit_code = 2)
 Test(service_config, grace_too_long_exits_2, .exit_code = 2)
 {
     load_bad("SHUTDOWN_GRACE_MS", "120001");
+}
+
+Test(service_config, port_with_plus_sign_exits_2, .exit_code = 2)
+{
+    load_bad("PORT", "+3001");
+}
+
+Test(service_config, port_with_space_exits_2, .exit_code = 2)
+{
+    load_bad("PORT", " 3001");
+}
+
+Test(service_config, port_with_leading_zero_exits_2, .exit_code = 2)
+{
+    load_bad("PORT", "03001");
+}
+
+Test(service_config, onboarding_url_with_path_exits_2, .exit_code = 2)
+{
+    load_bad("ONBOARDING_URL", "http://onboarding:3001/v1");
+}
+
+Test(service_config, portfolio_url_https_exits_2, .exit_code = 2)
+{
+    load_bad("PORTFOLIO_URL", "https://portfolio:3002");
+}
+
+Test(service_config, transaction_url_without_port_exits_2, .exit_code = 2)
+{
+    load_bad("TRANSACTION_URL", "http://transaction");
+}
+
+Test(service_config, kafka_brokers_without_port_exits_2, .exit_code = 2)
+{
+    load_bad("KAFKA_BROKERS", "kafka");
+}
+
+Test(service_config, kafka_brokers_empty_element_exits_2, .exit_code = 2)
+{
+    load_bad("KAFKA_BROKERS", "kafka:9092,,kafka2:9092");
+}
+
+Test(service_config, database_url_not_a_conninfo_exits_2, .exit_code = 2)
+{
+    clear_env();
+    setenv("DATABASE_URL", "notaurl", 1);
+    service_config_table t;
+    service_config cfg;
+    load(&t, &cfg);
+}
+
+Test(service_config, addresses_accepted)
+{
+    service_config_table t;
+    service_config cfg;
+
+    clear_env();
+    setenv("DATABASE_URL", "host=db port=5432 dbname=midaz user=portfolio", 1);
+    setenv("KAFKA_BROKERS", "k1:9092,k2:9092", 1);
+    setenv("ONBOARDING_URL", "http://onboarding:3001", 1);
+    setenv("TRANSACTION_URL", "http://[::1]:3003/", 1);
+    load(&t, &cfg);
+    cr_expect_str_eq(cfg.kafka_brokers, "k1:9092,k2:9092");
+    cr_expect_str_eq(cfg.onboarding_url, "http://onboarding:3001");
+    cr_expect_str_eq(cfg.transaction_url, "http://[::1]:3003/");
+    cr_expect_str_eq(cfg.database_url, "host=db port=5432 dbname=midaz user=portfolio");
 }

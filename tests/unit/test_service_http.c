@@ -107,6 +107,42 @@ Test(service_json, offset_list_envelope_table)
     }
 }
 
+Test(service_json, common_members_in_order)
+{
+    static const struct {
+        const char *code;
+        const char *description;
+        bool metadata; /* {"k":"v"} when true, NULL otherwise */
+        int64_t created_us, updated_us, deleted_us;
+        const char *want;
+    } cases[] = {
+        {"ACTIVE", NULL, false, 0, 1, -1,
+         "{\"id\":\"x\",\"status\":{\"code\":\"ACTIVE\",\"description\":null},\"metadata\":{},"
+         "\"createdAt\":\"1970-01-01T00:00:00.000000Z\",\"updatedAt\":\"1970-01-01T00:00:00.000001Z\","
+         "\"deletedAt\":null}"},
+        {"BLOCKED", "why", true, 1741616525481237LL, 1741616525481237LL, 1741616525481238LL,
+         "{\"id\":\"x\",\"status\":{\"code\":\"BLOCKED\",\"description\":\"why\"},\"metadata\":{\"k\":\"v\"},"
+         "\"createdAt\":\"2025-03-10T14:22:05.481237Z\",\"updatedAt\":\"2025-03-10T14:22:05.481237Z\","
+         "\"deletedAt\":\"2025-03-10T14:22:05.481238Z\"}"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        entity_common m = {
+            .status_code = xstrdup(cases[i].code),
+            .status_description = cases[i].description ? xstrdup(cases[i].description) : NULL,
+            .metadata = cases[i].metadata ? json_tokener_parse("{\"k\":\"v\"}") : NULL,
+            .created_us = cases[i].created_us,
+            .updated_us = cases[i].updated_us,
+            .deleted_us = cases[i].deleted_us,
+        };
+        json_object *obj = json_object_new_object();
+        json_object_object_add(obj, "id", json_object_new_string("x"));
+        service_json_add_common(obj, &m);
+        cr_expect_str_eq(json_dump(obj), cases[i].want, "case %zu", i);
+        json_object_put(obj);
+        entity_common_clear(&m); /* obj held its own reference to the metadata */
+    }
+}
+
 /* ---- handlers over the helpers ---------------------------------------------------------------- */
 
 static void h_count(http_request *r)
