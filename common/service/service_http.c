@@ -42,7 +42,7 @@ int service_page_params_or_reply(http_request *r, page_kind kind, const char *co
 }
 
 int service_body_choose_or_reply(http_request *r, service_schema_chooser choose, json_mode mode,
-                                 json_object **out)
+                                 json_extra_rules_fn extra, void *arg, json_object **out)
 {
     api_error e = {0};
     json_parse_info info = {0};
@@ -52,7 +52,7 @@ int service_body_choose_or_reply(http_request *r, service_schema_chooser choose,
 
     *out = NULL;
     if (json_parse_strict(text, len, JSON_MAX_DEPTH, &body, &info, &e) < 0 ||
-        json_validate(choose(body), body, mode, &info, &e) < 0) {
+        json_validate_ex(choose(body), body, mode, &info, extra, arg, &e) < 0) {
         if (!api_error_is_set(&e))
             api_error_set(&e, ERR_UNMARSHALLING, "invalid request body");
         http_reply_api_error(r, &e);

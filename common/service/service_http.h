@@ -34,11 +34,12 @@ int service_page_params_or_reply(http_request *r, page_kind kind, const char *co
 /* Picks the schema of a parsed body (e.g. a member becomes required for one value of another). */
 typedef const json_schema *(*service_schema_chooser)(json_object *parsed);
 
-/* Parse the body strictly, choose its schema from the parsed value, validate (api.md body steps 1-6).
+/* Parse the body strictly, choose its schema from the parsed value, validate (api.md body steps 1-6;
+ * `extra`, which may be NULL, adds entity rules to step 6's 0047 list, see json_validate_ex).
  * *out is a new reference on success; -1 after replying the failing step's error (0094 when the
- * validator gave none). With a constant chooser this is http_body_json_or_reply. */
+ * validator gave none). With a constant chooser and no extra rules this is http_body_json_or_reply. */
 int service_body_choose_or_reply(http_request *r, service_schema_chooser choose, json_mode mode,
-                                 json_object **out) MUSTCHECK;
+                                 json_extra_rules_fn extra, void *arg, json_object **out) MUSTCHECK;
 
 /* Lowercase canonical form of the path parameter `name` into out. Meant for ids the server already
  * checked (0065); anything else is copied as it came ("" when the parameter is missing). */

@@ -399,6 +399,18 @@ static db_status account_delete_tx(db_conn *c, void *arg)
 
 /* ---- handlers ---------------------------------------------------------------------------------- */
 
+/* Step 6 rule of an account create (issue 4): the prefix of the asset external accounts' aliases is
+ * reserved, so a client alias starting with "@external/" is refused with 0047 (listed with the other
+ * member rules), before the character-set rule 0096 would. */
+static void account_create_extra_rules(json_object *body, json_object *found, void *arg)
+{
+    (void)arg;
+    const char *alias = json_get_text(body, "alias");
+    if (alias && strncmp(alias, PF_EXTERNAL_ALIAS_PREFIX, strlen(PF_EXTERNAL_ALIAS_PREFIX)) == 0)
+        json_object_object_add(found, "alias",
+                               json_object_new_string("the prefix @external/ is reserved for asset accounts"));
+}
+
 void account_create(http_request *r)
 {
     json_object *body = NULL;
@@ -408,7 +420,8 @@ void account_create(http_request *r)
     json_object *blocked = NULL;
     db_status st = DB_OK;
 
-    if (service_body_choose_or_reply(r, account_create_choose, JSON_MODE_CREATE, &body) < 0)
+    if (service_body_choose_or_reply(r, account_create_choose, JSON_MODE_CREATE, account_create_extra_rules,
+                                     NULL, &body) < 0)
         return;
     alias = json_get_text(body, "alias");
     if (alias && !pf_alias_valid(alias)) {

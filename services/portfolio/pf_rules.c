@@ -122,7 +122,7 @@ char *pf_account_default_name(const char *asset_code, const char *type)
 
 char *pf_external_alias(const char *code)
 {
-    return xasprintf("@external/%s", code ? code : "");
+    return xasprintf(PF_EXTERNAL_ALIAS_PREFIX "%s", code ? code : "");
 }
 
 int pf_parse_bool_filter(const char *value, bool *out)

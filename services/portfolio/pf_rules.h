@@ -35,6 +35,8 @@ char *pf_account_type_normalize(const char *type);
 /* "<assetCode> <type> account", the default account name. Caller frees. */
 char *pf_account_default_name(const char *asset_code, const char *type);
 
+/* Prefix of every asset external account's alias. */
+#define PF_EXTERNAL_ALIAS_PREFIX "@external/"
 /* The alias of an asset's external account, "@external/<code>". Caller frees. */
 char *pf_external_alias(const char *code);
 

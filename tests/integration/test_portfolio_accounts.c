@@ -130,8 +130,11 @@ Test(portfolio_accounts, create_error_codes, .timeout = 90)
         {xasprintf("{\"assetCode\":\"USD\",\"type\":\"deposit\",\"parentAccountId\":\"%s\"}", parent), 400,
          "0030", NULL},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"parent-1\"}"), 409, "0020", NULL},
-        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@external/BRL\"}"), 400, "0096",
-         NULL},
+        /* issue 4: the @external/ prefix is refused with 0047 (a member rule), ahead of the charset 0096 */
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"@external/BRL\"}"), 400, "0047",
+         "alias"},
+        {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"external\",\"alias\":\"@external/XYZ\",\"name\":\"%0300d\"}", 0),
+         400, "0047", "alias"},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"with space\"}"), 400, "0096",
          NULL},
         {xasprintf("{\"assetCode\":\"BRL\",\"type\":\"deposit\",\"alias\":\"a.b\"}"), 400, "0096", NULL},

@@ -234,7 +234,7 @@ static void h_body(http_request *r)
 {
     json_object *body = NULL;
 
-    if (service_body_choose_or_reply(r, choose_schema, JSON_MODE_CREATE, &body) < 0)
+    if (service_body_choose_or_reply(r, choose_schema, JSON_MODE_CREATE, NULL, NULL, &body) < 0)
         return;
     http_reply_json(r, 201, body);
 }
