@@ -10,9 +10,9 @@
 
 #include "auth.h"
 #include "config/config.h"
+#include "config/config_url.h"
 #include "docs.h"
 #include "gw_routes.h"
-#include "gw_url.h"
 #include "health/health.h"
 #include "http/http.h"
 #include "log/log.h"
@@ -24,6 +24,7 @@
 
 typedef struct gateway_config {
     int port;
+    const char *bind_address;
     int workers;
     const char *urls[GW_UPSTREAM_COUNT];
     int upstream_timeout_ms;
@@ -117,12 +118,14 @@ int main(int argc, char **argv)
     config_var table[] = {
         {"PORT", CFG_INT, "3000", 1, 65535, NULL, false, "HTTP listening port (the only public port)",
          &cfg.port},
+        {"BIND_ADDRESS", CFG_IP_ADDRESS, "0.0.0.0", 0, 0, NULL, false,
+         "address the HTTP port listens on (127.0.0.1: this host only; :: for IPv6)", &cfg.bind_address},
         {"WORKERS", CFG_INT, "2", 1, 256, NULL, false, "worker threads, one event loop each", &cfg.workers},
-        {"ONBOARDING_URL", CFG_STRING, "http://127.0.0.1:3001", 0, 0, NULL, false,
+        {"ONBOARDING_URL", CFG_HTTP_URL, "http://127.0.0.1:3001", 0, 0, NULL, false,
          "onboarding service, http://host:port", &cfg.urls[GW_ONBOARDING]},
-        {"PORTFOLIO_URL", CFG_STRING, "http://127.0.0.1:3002", 0, 0, NULL, false,
+        {"PORTFOLIO_URL", CFG_HTTP_URL, "http://127.0.0.1:3002", 0, 0, NULL, false,
          "portfolio service, http://host:port", &cfg.urls[GW_PORTFOLIO]},
-        {"TRANSACTION_URL", CFG_STRING, "http://127.0.0.1:3003", 0, 0, NULL, false,
+        {"TRANSACTION_URL", CFG_HTTP_URL, "http://127.0.0.1:3003", 0, 0, NULL, false,
          "transaction service, http://host:port", &cfg.urls[GW_TRANSACTION]},
         {"UPSTREAM_TIMEOUT_MS", CFG_INT, "30000", 1, 600000, NULL, false,
          "time an upstream gets to answer completely before 504 0902", &cfg.upstream_timeout_ms},
@@ -153,9 +156,11 @@ int main(int argc, char **argv)
     memset(&cfg, 0, sizeof(cfg));
     memset(&settings, 0, sizeof(settings));
     config_load(GATEWAY_PROG, table, ARRAY_LEN(table), argc, argv);
+    /* config_load validated the URLs with this same parser (CFG_HTTP_URL), so this cannot fail: it only
+     * fills in the host, port and Host header value each upstream pool connects with. */
     for (int u = 0; u < GW_UPSTREAM_COUNT; u++) {
         const char *why = NULL;
-        if (gw_url_parse(cfg.urls[u], &settings.targets[u], &why) < 0) {
+        if (config_http_url_parse(cfg.urls[u], &settings.targets[u], &why) < 0) {
             fprintf(stderr, "%s: %s: %s\n", GATEWAY_PROG, url_names[u], why);
             return 2;
         }
@@ -185,7 +190,7 @@ int main(int argc, char **argv)
 
     http_server_config scfg = {
         .service = "gateway",
-        .bind_addr = NULL,
+        .bind_addr = cfg.bind_address,
         .port = cfg.port,
         .workers = cfg.workers,
         .routes = rows,

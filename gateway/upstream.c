@@ -22,7 +22,7 @@ typedef struct upstream_slot {
 } upstream_slot;
 
 typedef struct upstream_pool {
-    const gw_url *target;
+    const config_http_url *target;
     struct timeval timeout;
     int size;
     int count; /* slots with a connection: slots[0..count) */
@@ -51,7 +51,7 @@ struct upstream_call {
     upstream_call *prev, *next;
 };
 
-static void upstream_pool_init(upstream_pool *p, const gw_url *target, int size, int timeout_ms)
+static void upstream_pool_init(upstream_pool *p, const config_http_url *target, int size, int timeout_ms)
 {
     p->target = target;
     p->size = size > 0 ? size : 1;

@@ -6,18 +6,18 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "config/config_url.h"
 #include "gw_routes.h"
-#include "gw_url.h"
 
 /* Pools are separate so that readiness probes never wait behind slow proxied requests. */
 typedef enum upstream_kind { UPSTREAM_KIND_PROXY, UPSTREAM_KIND_PROBE } upstream_kind;
 #define UPSTREAM_KIND_COUNT 2
 
 typedef struct upstream_settings {
-    gw_url targets[GW_UPSTREAM_COUNT]; /* indexed by gw_upstream */
-    int proxy_timeout_ms;              /* UPSTREAM_TIMEOUT_MS */
-    int probe_timeout_ms;              /* READYZ_TIMEOUT_MS */
-    int pool_size;                     /* UPSTREAM_POOL_SIZE: proxy connections per upstream */
+    config_http_url targets[GW_UPSTREAM_COUNT]; /* indexed by gw_upstream */
+    int proxy_timeout_ms;                       /* UPSTREAM_TIMEOUT_MS */
+    int probe_timeout_ms;                       /* READYZ_TIMEOUT_MS */
+    int pool_size;                              /* UPSTREAM_POOL_SIZE: proxy connections per upstream */
 } upstream_settings;
 
 typedef enum upstream_result {

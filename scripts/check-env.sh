@@ -69,7 +69,9 @@ def read(path):
 
 
 # ---- what each binary reads -------------------------------------------------------------------------
-HELP_ROW = re.compile(r"^\s+([A-Z][A-Z0-9_]*)\s+(int|string|bool|enum)\s")
+# "  NAME  TYPE  DEFAULT  DESCRIPTION": any type word (int, string, http-url, host:port,..., ip-address...)
+# so that a new config type cannot hide a variable; the header line is skipped by its TYPE column.
+HELP_ROW = re.compile(r"^\s+([A-Z][A-Z0-9_]*)\s+(?!TYPE\s)([a-z][a-z0-9:,.\-]*)\s")
 C_ROW = re.compile(r'\{\s*"([A-Z][A-Z0-9_]*)"\s*,\s*CFG_[A-Z]+')
 
 

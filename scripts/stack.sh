@@ -182,6 +182,8 @@ kv() { printf '%s=%q\n' "$1" "$2"; }
 
 # stack.env (for people and tests) and env/<component>.env (the exact environment of each process,
 # so that `start <component>` restarts it as `up` did).
+# Like PostgreSQL, Redis and Kafka here, the services and the gateway listen on 127.0.0.1 only
+# (BIND_ADDRESS): the services' /internal routes must not be reachable from other machines.
 write_env_files() {
   local s tmp
   tmp="$ENV_FILE.tmp"
@@ -203,6 +205,7 @@ write_env_files() {
   for s in "${SERVICES[@]}"; do
     {
       kv PORT "${PORTS_OF[${s^^}_PORT]}"
+      kv BIND_ADDRESS 127.0.0.1
       kv DATABASE_URL "$(db_url "$s")"
       kv REDIS_URL "redis://127.0.0.1:${PORTS_OF[REDIS_PORT]}/0"
       kv KAFKA_BROKERS "127.0.0.1:${PORTS_OF[KAFKA_PORT]}"
@@ -215,6 +218,7 @@ write_env_files() {
   done
   {
     kv PORT "${PORTS_OF[GATEWAY_PORT]}"
+    kv BIND_ADDRESS 127.0.0.1
     kv ONBOARDING_URL "$(svc_url onboarding)"
     kv PORTFOLIO_URL "$(svc_url portfolio)"
     kv TRANSACTION_URL "$(svc_url transaction)"

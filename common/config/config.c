@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
 #include <libpq-fe.h>
 
 #include "config/config_url.h"
@@ -133,6 +134,15 @@ static int config_parse_bool(const char *s, bool *out)
     return -1;
 }
 
+/* A numeric address a socket can bind to: what inet_pton reads as IPv4 (dotted quad) or IPv6. Host
+ * names are refused on purpose: a bind address that depends on name resolution could silently widen
+ * (or move) what the process listens on. */
+static bool config_ip_address_valid(const char *s)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
 /* True when value is exactly one of the '|'-separated choices. */
 static bool config_enum_has(const char *choices, const char *value)
 {
@@ -241,6 +251,14 @@ static void config_load_one(const char *prog, config_var *v)
         *(const char **)v->target = value;
         return;
     }
+    case CFG_IP_ADDRESS:
+        if (!config_ip_address_valid(value)) {
+            char *shown = config_show(v, value);
+            config_fail(prog, v->name, "must be a numeric IPv4 or IPv6 address (e.g. 0.0.0.0, ::), got %s",
+                        shown);
+        }
+        *(const char **)v->target = value;
+        return;
     }
 }
 
@@ -275,6 +293,8 @@ static const char *config_type_name(config_type t)
         return "host:port,...";
     case CFG_PG_CONNINFO:
         return "pg-conninfo";
+    case CFG_IP_ADDRESS:
+        return "ip-address";
     }
     return "?";
 }

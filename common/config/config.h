@@ -6,17 +6,19 @@
 #include <stddef.h>
 
 typedef enum config_type {
-    CFG_STRING,     /* target: const char ** (points into the environment or the default) */
-    CFG_INT,        /* target: int *, checked against [min, max]; min == max == 0: any int. Only ASCII
-                     * digits: no '+', no spaces, no leading zero ("0" itself is fine); a '-' only where
-                     * the lower bound is negative */
-    CFG_BOOL,       /* target: bool *; true/false/1/0/yes/no */
-    CFG_ENUM,       /* target: const char **; value must be one of `choices` ("a|b|c") */
-    CFG_HTTP_URL,   /* target: const char **; exactly http://host:port, optional trailing "/"
-                     * (config_http_url_parse in config_url.h) */
-    CFG_HOST_PORTS, /* target: const char **; host:port[,host:port...] (config_host_port_list_check) */
-    CFG_PG_CONNINFO /* target: const char **; a PostgreSQL URI or key=value string that libpq's
-                     * PQconninfoParse accepts (libpq's reason is shown only for non-secret entries) */
+    CFG_STRING,      /* target: const char ** (points into the environment or the default) */
+    CFG_INT,         /* target: int *, checked against [min, max]; min == max == 0: any int. Only ASCII
+                      * digits: no '+', no spaces, no leading zero ("0" itself is fine); a '-' only where
+                      * the lower bound is negative */
+    CFG_BOOL,        /* target: bool *; true/false/1/0/yes/no */
+    CFG_ENUM,        /* target: const char **; value must be one of `choices` ("a|b|c") */
+    CFG_HTTP_URL,    /* target: const char **; exactly http://host:port, optional trailing "/"
+                      * (config_http_url_parse in config_url.h) */
+    CFG_HOST_PORTS,  /* target: const char **; host:port[,host:port...] (config_host_port_list_check) */
+    CFG_PG_CONNINFO, /* target: const char **; a PostgreSQL URI or key=value string that libpq's
+                      * PQconninfoParse accepts (libpq's reason is shown only for non-secret entries) */
+    CFG_IP_ADDRESS   /* target: const char **; a numeric IPv4 or IPv6 address as inet_pton reads it
+                      * ("0.0.0.0", "127.0.0.1", "::", "::1"): no host name, no brackets, no zone */
 } config_type;
 
 typedef struct config_var {

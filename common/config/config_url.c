@@ -1,6 +1,6 @@
-/* http://host:port and host:port-list syntax for the configuration table (see config_url.h). The URL
- * parser is the gateway's gw_url_parse moved here unchanged in behaviour; it validates text only and
- * never resolves names. */
+/* http://host:port and host:port-list syntax for the configuration table (see config_url.h); the
+ * gateway also takes its upstreams' host, port and Host value from config_http_url_parse. It validates
+ * text only and never resolves names. */
 #include "config/config_url.h"
 
 #include <stdbool.h>

@@ -788,7 +788,9 @@ http_server *http_server_new(const http_server_config *cfg)
         s->workers[i].srv = s;
         s->workers[i].index = i;
     }
-    log_info("%s listening on %s:%d with %d worker(s)", s->service, s->bind_addr, s->port, cfg->workers);
+    log_info(strchr(s->bind_addr, ':') ? "%s listening on [%s]:%d with %d worker(s)"
+                                       : "%s listening on %s:%d with %d worker(s)",
+             s->service, s->bind_addr, s->port, cfg->workers);
     return s;
 
 failed:

@@ -139,12 +139,6 @@ void router_free(router *r)
     free(r);
 }
 
-/* Kept because router.h declares it for its callers; the rules live in util/utf8.c. */
-bool router_utf8_valid(const char *s, size_t n)
-{
-    return utf8_valid(s, n);
-}
-
 /* The raw text of a segment whose decoding was refused. Bytes sent unencoded could themselves be
  * invalid UTF-8; those are then written as %XX so the value stays text PostgreSQL accepts. */
 static char *router_raw_copy(const char *s, size_t n)

@@ -65,9 +65,6 @@ char *router_percent_decode(const char *s, size_t n);
  * checked for UTF-8: page_params_parse refuses invalid UTF-8 with 0082 naming the parameter. New heap
  * string (caller frees), never NULL. */
 char *router_query_decode(const char *s, size_t n);
-/* True when the n bytes at s are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
- * nothing above U+10FFFF, no cut sequence), i.e. text PostgreSQL accepts. NUL bytes count as valid. */
-bool router_utf8_valid(const char *s, size_t n);
 
 /* "GET, POST" style Allow value for a method set, in GET, HEAD, POST, PUT, PATCH, DELETE order. */
 void router_allow_header(unsigned methods, char *out, size_t cap);

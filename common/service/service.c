@@ -44,6 +44,8 @@ void service_config_table_init(service_config_table *t, const service_def *def, 
 
     const config_var rows[] = {
         {"PORT", CFG_INT, t->port_def, 1, 65535, NULL, false, "HTTP listening port", &cfg->port},
+        {"BIND_ADDRESS", CFG_IP_ADDRESS, "0.0.0.0", 0, 0, NULL, false,
+         "address the HTTP port listens on (127.0.0.1: this host only; :: for IPv6)", &cfg->bind_address},
         {"WORKERS", CFG_INT, "4", 1, 256, NULL, false,
          "worker threads, each with its own PostgreSQL and Redis connection", &cfg->workers},
         {"DATABASE_URL", CFG_PG_CONNINFO, NULL, 0, 0, NULL, true, "PostgreSQL connection URI",
@@ -311,7 +313,8 @@ int service_main(const service_def *def, int argc, char **argv)
         log_error("cannot install signal handlers");
         return 1;
     }
-    log_info("starting %s: port %d, %d workers", def->name, svc_config.port, svc_config.workers);
+    log_info("starting %s: %s port %d, %d workers", def->name, svc_config.bind_address, svc_config.port,
+             svc_config.workers);
 
     db = service_connect_wait(SERVICE_CONNECT_WAIT_MS, err, sizeof(err));
     if (!db) {
@@ -385,7 +388,7 @@ int service_main(const service_def *def, int argc, char **argv)
 
     const http_server_config http_cfg = {
         .service = def->name,
-        .bind_addr = NULL,
+        .bind_addr = svc_config.bind_address,
         .port = svc_config.port,
         .workers = svc_config.workers,
         .routes = routes,
@@ -398,7 +401,7 @@ int service_main(const service_def *def, int argc, char **argv)
     };
     server = http_server_new(&http_cfg);
     if (!server) {
-        log_error("cannot listen on port %d", svc_config.port);
+        log_error("cannot listen on %s port %d", svc_config.bind_address, svc_config.port);
         goto cleanup;
     }
     atomic_store(&svc_server, server);

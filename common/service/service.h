@@ -22,6 +22,7 @@ typedef struct service_worker {
 /* Values every service reads from the environment (see service_config_vars). */
 typedef struct service_config {
     int port;
+    const char *bind_address; /* numeric IPv4/IPv6 address the HTTP listener binds (BIND_ADDRESS) */
     int workers;
     const char *database_url;
     const char *redis_url;

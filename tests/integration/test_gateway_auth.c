@@ -178,7 +178,7 @@ static void temp_path(char *out, size_t size, const char *what)
 /* Start a gateway with the AUTH_* lines in `auth` in front of the stack's services; wait for /health. */
 static void gateway_start(const char *const *auth)
 {
-    const char *base[16];
+    const char *base[20];
     char port_line[32];
     char *urls[3];
     size_t n = 0;
@@ -189,6 +189,7 @@ static void gateway_start(const char *const *auth)
     urls[1] = xasprintf("PORTFOLIO_URL=%s", it_env("PORTFOLIO_URL"));
     urls[2] = xasprintf("TRANSACTION_URL=%s", it_env("TRANSACTION_URL"));
     base[n++] = port_line;
+    base[n++] = "BIND_ADDRESS=127.0.0.1"; /* loopback only, like the stack it runs in front of */
     base[n++] = "WORKERS=1";
     base[n++] = "LOG_LEVEL=info";
     base[n++] = urls[0];
@@ -646,4 +647,21 @@ Test(gateway_auth, bad_configuration_exits_2_with_one_line)
     expect_refused(weak_key, "AUTH_JWT_PUBLIC_KEY_FILE");
     expect_refused(secret_with_rs, "AUTH_JWT_SECRET");
     unlink(weak);
+}
+
+/* The listen address and the upstream URLs go through the same start-up check (common/config): a
+ * value that is not exactly what the type accepts stops the gateway before it binds anything. */
+Test(gateway_auth, bad_addresses_exit_2_with_one_line)
+{
+    const char *const bind_name[] = {"BIND_ADDRESS=localhost", NULL};
+    const char *const bind_port[] = {"BIND_ADDRESS=127.0.0.1:3000", NULL};
+    const char *const https[] = {"ONBOARDING_URL=https://127.0.0.1:3001", NULL};
+    const char *const path[] = {"PORTFOLIO_URL=http://127.0.0.1:3002/v1", NULL};
+    const char *const no_port[] = {"TRANSACTION_URL=http://127.0.0.1", NULL};
+
+    expect_refused(bind_name, "BIND_ADDRESS");
+    expect_refused(bind_port, "BIND_ADDRESS");
+    expect_refused(https, "ONBOARDING_URL");
+    expect_refused(path, "PORTFOLIO_URL");
+    expect_refused(no_port, "TRANSACTION_URL");
 }

@@ -302,6 +302,7 @@ static const char *t_brokers;
 static const char *t_dsn;
 static const char *t_public_dsn;
 static int t_offset;
+static const char *t_bind;
 
 static config_var typed_table[] = {
     {"T_URL", CFG_HTTP_URL, "http://127.0.0.1:3001", 0, 0, NULL, false, "base URL", &t_url},
@@ -310,6 +311,7 @@ static config_var typed_table[] = {
     {"T_PUBLIC_DSN", CFG_PG_CONNINFO, "host=db dbname=midaz", 0, 0, NULL, false, "public conninfo",
      &t_public_dsn},
     {"T_OFFSET", CFG_INT, "0", -10, 10, NULL, false, "signed value", &t_offset},
+    {"T_BIND", CFG_IP_ADDRESS, "0.0.0.0", 0, 0, NULL, false, "listen address", &t_bind},
 };
 
 static void typed_env(void)
@@ -318,6 +320,7 @@ static void typed_env(void)
     unsetenv("T_BROKERS");
     unsetenv("T_PUBLIC_DSN");
     unsetenv("T_OFFSET");
+    unsetenv("T_BIND");
     setenv("T_DSN", "postgresql://u:hunter2@db:5432/midaz", 1);
 }
 
@@ -364,6 +367,11 @@ Test(config, typed_values_accepted)
         {"T_OFFSET", "-10"},
         {"T_OFFSET", "-3"},
         {"T_OFFSET", "0"},
+        {"T_BIND", "127.0.0.1"},
+        {"T_BIND", "0.0.0.0"},
+        {"T_BIND", "::"},
+        {"T_BIND", "::1"},
+        {"T_BIND", "2001:db8::7"},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         char err[512];
@@ -379,6 +387,7 @@ Test(config, typed_values_accepted)
     cr_expect_str_eq(t_brokers, "a:1,b:2");
     cr_expect_str_eq(t_dsn, "postgresql://u:hunter2@db:5432/midaz");
     cr_expect_eq(t_offset, -7);
+    cr_expect_str_eq(t_bind, "0.0.0.0");
 }
 
 Test(config, typed_values_refused_with_one_line)
@@ -423,6 +432,19 @@ Test(config, typed_values_refused_with_one_line)
         {"T_OFFSET", "11", "midaz-test: T_OFFSET: must be an integer between -10 and 10, got \"11\"\n"},
         {"T_OFFSET", "+1", "midaz-test: T_OFFSET: must be an integer between -10 and 10, got \"+1\"\n"},
         {"T_OFFSET", "-01", "midaz-test: T_OFFSET: must be an integer between -10 and 10, got \"-01\"\n"},
+        {"T_BIND", "localhost",
+         "midaz-test: T_BIND: must be a numeric IPv4 or IPv6 address (e.g. 0.0.0.0, ::), got "
+         "\"localhost\"\n"},
+        {"T_BIND", "[::1]",
+         "midaz-test: T_BIND: must be a numeric IPv4 or IPv6 address (e.g. 0.0.0.0, ::), got \"[::1]\"\n"},
+        {"T_BIND", "127.0.0.1:3000",
+         "midaz-test: T_BIND: must be a numeric IPv4 or IPv6 address (e.g. 0.0.0.0, ::), got "
+         "\"127.0.0.1:3000\"\n"},
+        {"T_BIND", "127.1",
+         "midaz-test: T_BIND: must be a numeric IPv4 or IPv6 address (e.g. 0.0.0.0, ::), got \"127.1\"\n"},
+        {"T_BIND", " 127.0.0.1",
+         "midaz-test: T_BIND: must be a numeric IPv4 or IPv6 address (e.g. 0.0.0.0, ::), got "
+         "\" 127.0.0.1\"\n"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char err[512];
@@ -470,8 +492,9 @@ Test(config, help_names_the_new_types)
     int status = 0;
     waitpid(pid, &status, 0);
     cr_expect_eq(WEXITSTATUS(status), 0);
-    cr_expect(strstr(out, "http-url") && strstr(out, "host:port,...") && strstr(out, "pg-conninfo"), "%s",
-              out);
+    cr_expect(strstr(out, "http-url") && strstr(out, "host:port,...") && strstr(out, "pg-conninfo") &&
+                  strstr(out, "ip-address"),
+              "%s", out);
     cr_expect_null(strstr(out, "hunter2"));
 }
 
@@ -484,25 +507,24 @@ Test(config, http_url_parse_fills_host_port_authority)
         {"http://onboarding:3001", "onboarding", "onboarding:3001", 3001},
         {"http://127.0.0.1:3002/", "127.0.0.1", "127.0.0.1:3002", 3002},
         {"http://[::1]:3003", "::1", "[::1]:3003", 3003},
+        {"http://my-svc.ns.svc.cluster.local:65535", "my-svc.ns.svc.cluster.local",
+         "my-svc.ns.svc.cluster.local:65535", 65535},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         config_http_url u;
         const char *why = NULL;
         cr_assert_eq(config_http_url_parse(ok[i].text, &u, &why), 0, "%s: %s", ok[i].text, why);
+        cr_expect_null(why, "%s: no reason on success", ok[i].text);
         cr_expect_str_eq(u.host, ok[i].host);
         cr_expect_str_eq(u.authority, ok[i].authority);
         cr_expect_eq(u.port, ok[i].port);
     }
-    static const char *const bad[] = {NULL,
-                                      "",
-                                      "http://",
-                                      "http://:80",
-                                      "http://a:",
-                                      "http://a:123456",
-                                      "http://a:80?x",
-                                      "http://[::1:80",
-                                      "ftp://a:80",
-                                      "http://a b:80"};
+    static const char *const bad[] = {NULL, "", "http://", "http://:80", "http://a:", "http://a:123456",
+                                      "http://a:80?x", "http://[::1:80", "ftp://a:80", "http://a b:80",
+                                      /* from the gateway's former gw_url tests */
+                                      "127.0.0.1:3001", "https://127.0.0.1:3001", "http://127.0.0.1",
+                                      "http://127.0.0.1:0", "http://127.0.0.1:65536", "http://user@host:3001",
+                                      "http://host:3001/v1", "http://host:3001?x=1", "http://host:30a1"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         config_http_url u;
         const char *why = NULL;

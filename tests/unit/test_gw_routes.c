@@ -1,7 +1,7 @@
 /* Unit tests of the gateway's pure code: the route table (gateway/gw_routes.c) against every
  * route-matching example of api.md "Route matching" and every row of "Route ownership" (each listed
- * method reaches the owner, every other method is 405 with the exact Allow set), plus the upstream URL
- * parser and the header forwarding rules. No sockets. */
+ * method reaches the owner, every other method is 405 with the exact Allow set), plus the header
+ * forwarding rules. No sockets. (The upstream URLs are parsed by common/config: test_config.c.) */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdio.h>
@@ -9,7 +9,6 @@
 
 #include "gw_headers.h"
 #include "gw_routes.h"
-#include "gw_url.h"
 #include "util/mem.h"
 
 #define ORG "0192e4a0-1111-7000-8000-000000000001"
@@ -353,67 +352,6 @@ Test(gw_routes, long_parameter_is_truncated, .init = setup, .fini = teardown)
     cr_assert_not_null(v);
     cr_expect_eq(strlen(v), sizeof(l.param_values[0]) - 1);
     cr_expect_null(gw_lookup_param(&l, "account_id"));
-}
-
-/* ---- upstream URLs (gw_url.c) ------------------------------------------------------------------ */
-
-typedef struct url_case {
-    const char *text;
-    int rc;
-    const char *host;
-    int port;
-    const char *authority;
-} url_case;
-
-static const url_case url_cases[] = {
-    {"http://127.0.0.1:3001", 0, "127.0.0.1", 3001, "127.0.0.1:3001"},
-    {"http://onboarding:3001/", 0, "onboarding", 3001, "onboarding:3001"},
-    {"http://my-svc.ns.svc.cluster.local:65535", 0, "my-svc.ns.svc.cluster.local", 65535,
-     "my-svc.ns.svc.cluster.local:65535"},
-    {"http://[::1]:3003", 0, "::1", 3003, "[::1]:3003"},
-    {"https://127.0.0.1:3001", -1, NULL, 0, NULL},
-    {"127.0.0.1:3001", -1, NULL, 0, NULL},
-    {"http://127.0.0.1", -1, NULL, 0, NULL},
-    {"http://127.0.0.1:", -1, NULL, 0, NULL},
-    {"http://127.0.0.1:0", -1, NULL, 0, NULL},
-    {"http://127.0.0.1:65536", -1, NULL, 0, NULL},
-    {"http://127.0.0.1:123456", -1, NULL, 0, NULL},
-    {"http://:3001", -1, NULL, 0, NULL},
-    {"http://user@host:3001", -1, NULL, 0, NULL},
-    {"http://host:3001/v1", -1, NULL, 0, NULL},
-    {"http://host:3001?x=1", -1, NULL, 0, NULL},
-    {"http://host:30a1", -1, NULL, 0, NULL},
-    {"http://[::1:3003", -1, NULL, 0, NULL},
-    {"", -1, NULL, 0, NULL},
-};
-
-Test(gw_url, parse_table)
-{
-    for (size_t i = 0; i < ARRAY_LEN(url_cases); i++) {
-        const url_case *c = &url_cases[i];
-        gw_url u;
-        const char *why = NULL;
-        int rc = gw_url_parse(c->text, &u, &why);
-        cr_expect_eq(rc, c->rc, "'%s': rc %d, want %d", c->text, rc, c->rc);
-        if (rc != c->rc)
-            continue;
-        if (rc == 0) {
-            cr_expect_str_eq(u.host, c->host, "'%s': host", c->text);
-            cr_expect_eq(u.port, c->port, "'%s': port", c->text);
-            cr_expect_str_eq(u.authority, c->authority, "'%s': authority", c->text);
-            cr_expect_null(why);
-        } else {
-            cr_expect_not_null(why, "'%s': a reason is given", c->text);
-        }
-    }
-}
-
-Test(gw_url, null_is_rejected)
-{
-    gw_url u;
-    const char *why = NULL;
-    cr_expect_eq(gw_url_parse(NULL, &u, &why), -1);
-    cr_expect_not_null(why);
 }
 
 /* ---- header forwarding (gw_headers.c) ------------------------------------------------------------ */

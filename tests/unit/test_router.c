@@ -292,11 +292,3 @@ Test(router, query_decode_helper)
         free(got);
     }
 }
-
-Test(router, utf8_validator_is_the_shared_one)
-{
-    /* router_utf8_valid only forwards to util/utf8 (its rules are tested in test_utf8.c) */
-    cr_expect(router_utf8_valid("caf\xc3\xa9", 5));
-    cr_expect_not(router_utf8_valid("\xed\xa0\x80", 3));
-    cr_expect_not(router_utf8_valid("\xc3\xa9", 1));
-}

@@ -33,6 +33,7 @@ typedef struct var_case {
 
 static const var_case var_cases[] = {
     {"PORT", CFG_INT, "3002", 1, 65535, false},
+    {"BIND_ADDRESS", CFG_IP_ADDRESS, "0.0.0.0", 0, 0, false},
     {"WORKERS", CFG_INT, "4", 1, 256, false},
     {"DATABASE_URL", CFG_PG_CONNINFO, NULL, 0, 0, true},
     {"REDIS_URL", CFG_STRING, "redis://127.0.0.1:6379/0", 0, 0, true},
@@ -133,6 +134,7 @@ Test(service_config, load_applies_defaults)
     setenv("DATABASE_URL", "postgresql://portfolio:portfolio@127.0.0.1/midaz", 1);
     load(&t, &cfg);
     cr_expect_eq(cfg.port, 3002);
+    cr_expect_str_eq(cfg.bind_address, "0.0.0.0");
     cr_expect_eq(cfg.workers, 4);
     cr_expect_eq(cfg.redis_timeout_ms, 200);
     cr_expect_eq(cfg.internal_timeout_ms, 2000);
@@ -231,6 +233,56 @@ Test(service_config, port_with_space_exits_2, .exit_code = 2)
 Test(service_config, port_with_leading_zero_exits_2, .exit_code = 2)
 {
     load_bad("PORT", "03001");
+}
+
+/* BIND_ADDRESS is a numeric address only: a name (even "localhost"), brackets, a port or a zone would
+ * make the listener depend on resolution or fail late; each is refused at start. */
+Test(service_config, bind_address_host_name_exits_2, .exit_code = 2)
+{
+    load_bad("BIND_ADDRESS", "localhost");
+}
+
+Test(service_config, bind_address_bracketed_ipv6_exits_2, .exit_code = 2)
+{
+    load_bad("BIND_ADDRESS", "[::1]");
+}
+
+Test(service_config, bind_address_with_port_exits_2, .exit_code = 2)
+{
+    load_bad("BIND_ADDRESS", "127.0.0.1:3001");
+}
+
+Test(service_config, bind_address_bad_octet_exits_2, .exit_code = 2)
+{
+    load_bad("BIND_ADDRESS", "127.0.0.256");
+}
+
+Test(service_config, bind_address_literals_accepted)
+{
+    static const char *const ok[] = {
+        "127.0.0.1", "0.0.0.0", "10.1.2.3", "::", "::1", "fe80::1", "::ffff:127.0.0.1"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        service_config_table t;
+        service_config cfg;
+
+        clear_env();
+        setenv("DATABASE_URL", "postgresql://x@h/midaz", 1);
+        setenv("BIND_ADDRESS", ok[i], 1);
+        load(&t, &cfg);
+        cr_expect_str_eq(cfg.bind_address, ok[i]);
+    }
+}
+
+Test(service_config, bind_address_is_the_listener_target)
+{
+    service_config_table t;
+    service_config cfg;
+
+    service_config_table_init(&t, &test_def, &cfg);
+    const config_var *v = find_var(&t, "BIND_ADDRESS");
+    cr_assert_not_null(v);
+    cr_expect_eq(v->target, (void *)&cfg.bind_address);
+    cr_expect_str_eq(t.vars[1].name, "BIND_ADDRESS", "listed right after PORT in --help");
 }
 
 Test(service_config, onboarding_url_with_path_exits_2, .exit_code = 2)
