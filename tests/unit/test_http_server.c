@@ -29,6 +29,7 @@ static pthread_cond_t block_cv = PTHREAD_COND_INITIALIZER;
 static atomic_int block_entered;
 static bool block_released;
 static atomic_int async_replied;
+static atomic_int async_entered;
 
 static int worker_index(http_request *r)
 {
@@ -102,6 +103,15 @@ static void h_who(http_request *r)
     http_reply_json(r, 200, o);
 }
 
+/* Wait (bounded, polling) until /async has been entered `n` times: tests act once a request is
+ * really in flight, never after a guessed sleep. */
+static void wait_async_entered(int n)
+{
+    for (int i = 0; i < 500 && atomic_load(&async_entered) < n; i++)
+        usleep(10 * 1000);
+    cr_assert_geq(atomic_load(&async_entered), n, "the /async request never reached its handler");
+}
+
 static void async_done(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -115,6 +125,7 @@ static void async_done(evutil_socket_t fd, short what, void *arg)
 
 static void h_async(http_request *r)
 {
+    atomic_fetch_add(&async_entered, 1);
     struct timeval tv = {0, 150 * 1000};
     event_base_once(http_req_base(r), -1, EV_TIMEOUT, async_done, r, &tv);
 }
@@ -714,8 +725,9 @@ Test(http_server, async_reply_after_client_closed)
 {
     int fd = cl_connect();
     const char *req = "GET /async HTTP/1.1\r\nHost: t\r\n\r\n";
+    int entered = atomic_load(&async_entered);
     cl_send(fd, req, strlen(req));
-    usleep(20 * 1000); /* let the request reach the handler before the client goes away */
+    wait_async_entered(entered + 1); /* the request is in flight before the client goes away */
     close(fd);
     for (int i = 0; i < 300 && atomic_load(&async_replied) < 1; i++)
         usleep(10 * 1000);
@@ -775,8 +787,9 @@ Test(http_server, drain_finishes_in_flight_then_returns_0)
 {
     int fd = cl_connect();
     const char *req = "GET /async HTTP/1.1\r\nHost: t\r\n\r\n";
+    int entered = atomic_load(&async_entered);
     cl_send(fd, req, strlen(req));
-    usleep(30 * 1000); /* the request is in flight (its reply is 150 ms away) */
+    wait_async_entered(entered + 1); /* the request is in flight (its reply is 150 ms away) */
     cr_expect_not(http_server_draining(srv));
     http_server_stop(srv);
     cr_expect(http_server_draining(srv));
