@@ -5,7 +5,8 @@
 #
 # Usage: stack.sh up | run | down | status | stop <component> | start <component>
 #   component: postgres | redis | kafka | onboarding | portfolio | transaction | gateway
-# Env: STATE_DIR (<repo>/.run), GATEWAY_PORT (3000), BUILD_DIR (<repo>/build), FREE_PORTS=1 (every
+# Env: STATE_DIR (<repo>/.run), GATEWAY_PORT (3000), BUILD_DIR (<repo>/build; `up` records it in the
+#   state folder and later commands default to it), FREE_PORTS=1 (every
 #   port, the gateway's included, is a free random one: test mode), MIDAZ_CACHE (Kafka jars),
 #   LOG_LEVEL (services and gateway, default info), STACK_TIMEOUT (seconds per component, default 120).
 set -euo pipefail
@@ -18,6 +19,12 @@ REPO="$(cd "$SCRIPT_DIR/.." && pwd)"
 
 # Canonical (symlinks resolved): it is compared with /proc/<pid>/cwd.
 STATE_DIR="$(realpath -m "${STATE_DIR:-$REPO/.run}")"
+# The build a stack was brought up from is remembered in its state folder, so that a later
+# `start <component>` without BUILD_DIR restarts that build's binary, not the default one.
+BUILD_DIR_FILE="$STATE_DIR/build_dir"
+if [ -z "${BUILD_DIR:-}" ] && [ -s "$BUILD_DIR_FILE" ]; then
+  BUILD_DIR="$(cat "$BUILD_DIR_FILE")"
+fi
 BUILD_DIR="$(midaz_abspath "${BUILD_DIR:-$REPO/build}")"
 BIN_DIR="$BUILD_DIR/bin"
 KAFKA_VERSION=3.9.1
@@ -688,6 +695,7 @@ print_gateway() {
 cmd_up() {
   require_binaries
   prepare_state_dir
+  printf '%s\n' "$BUILD_DIR" >"$BUILD_DIR_FILE"
   lock_state
   assign_ports
   write_env_files
