@@ -12,6 +12,7 @@
 #include "service/service_http.h"
 #include "store_txn.h"
 #include "timeutil/timeutil.h"
+#include "txn_patch.h"
 #include "txn_render.h"
 #include "util/write_time.h"
 
@@ -209,12 +210,6 @@ void operation_get_portfolio(http_request *r)
 
 /* ---- O3 ------------------------------------------------------------------------------------------ */
 
-static const json_field patch_fields[] = {
-    {.name = "description", .kind = JK_STRING, .max_len = 256},
-    {.name = "metadata", .kind = JK_METADATA},
-};
-static const json_schema patch_schema = {patch_fields, ARRAY_LEN(patch_fields)};
-
 typedef struct op_patch_ctx {
     arena *a;
     const char *org;
@@ -232,12 +227,7 @@ static db_status op_patch_fn(db_conn *c, void *arg)
     db_status st = store_op_get(c, x->a, x->org, x->ledger, NULL, x->txn, x->id, true, &x->op, &x->found);
     if (st != DB_OK || !x->found)
         return st;
-    json_object *stored = txn_json_parse_text(x->op.metadata);
-    json_object *merged =
-        json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
-    x->op.metadata = arena_strdup(x->a, json_dump(merged));
-    json_object_put(stored);
-    json_object_put(merged);
+    x->op.metadata = txn_patch_metadata(x->a, x->op.metadata, x->body);
     const char *desc = json_get_text(x->body, "description");
     if (desc)
         x->op.description = arena_strdup(x->a, desc);
@@ -252,7 +242,7 @@ void operation_patch(http_request *r)
     txn_row t;
     bool found = false;
 
-    if (http_body_json_or_reply(r, &patch_schema, JSON_MODE_PATCH, &body) < 0)
+    if (http_body_json_or_reply(r, &txn_patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
     service_path_id(r, "organization_id", org);
     service_path_id(r, "ledger_id", ledger);

@@ -377,14 +377,12 @@ db_status store_txn_update(db_conn *c, const char *id, const char *description, 
     return db_exec(c, txn_update_sql, 4, params, NULL);
 }
 
-static const char op_get_sql[] =
-    "SELECT " OP_COLS " FROM operations o WHERE o.id = $3::uuid AND o.organization_id = $1::uuid"
-    " AND o.ledger_id = $2::uuid AND ($4::uuid IS NULL OR o.account_id = $4::uuid)"
-    " AND ($5::uuid IS NULL OR o.transaction_id = $5::uuid)";
-static const char op_get_lock_sql[] =
-    "SELECT " OP_COLS " FROM operations o WHERE o.id = $3::uuid AND o.organization_id = $1::uuid"
-    " AND o.ledger_id = $2::uuid AND ($4::uuid IS NULL OR o.account_id = $4::uuid)"
-    " AND ($5::uuid IS NULL OR o.transaction_id = $5::uuid) FOR UPDATE";
+#define OP_GET_SQL                                                                                         \
+    "SELECT " OP_COLS " FROM operations o WHERE o.id = $3::uuid AND o.organization_id = $1::uuid"          \
+    " AND o.ledger_id = $2::uuid AND ($4::uuid IS NULL OR o.account_id = $4::uuid)"                        \
+    " AND ($5::uuid IS NULL OR o.transaction_id = $5::uuid)"
+static const char op_get_sql[] = OP_GET_SQL;
+static const char op_get_lock_sql[] = OP_GET_SQL " FOR UPDATE";
 
 db_status store_op_get(db_conn *c, arena *a, const char *org, const char *ledger, const char *account_id,
                        const char *transaction_id, const char *id, bool for_update, op_row *out, bool *found)

@@ -20,6 +20,7 @@
 #include "txn_dsl.h"
 #include "txn_idem.h"
 #include "txn_plan.h"
+#include "txn_patch.h"
 #include "txn_render.h"
 #include "util/write_time.h"
 
@@ -275,12 +276,6 @@ void transaction_list(http_request *r)
 
 /* ---- T10 ----------------------------------------------------------------------------------------- */
 
-static const json_field patch_fields[] = {
-    {.name = "description", .kind = JK_STRING, .max_len = 256},
-    {.name = "metadata", .kind = JK_METADATA},
-};
-static const json_schema patch_schema = {patch_fields, ARRAY_LEN(patch_fields)};
-
 typedef struct txn_patch_ctx {
     arena *a;
     const char *org;
@@ -297,17 +292,9 @@ static db_status txn_patch_fn(db_conn *c, void *arg)
     db_status st = store_txn_get(c, x->a, x->org, x->ledger, x->id, true, &t, &x->found);
     if (st != DB_OK || !x->found)
         return st;
-    json_object *stored = txn_json_parse_text(t.metadata);
-    json_object *merged =
-        json_metadata_merge(stored, json_get(x->body, "metadata"), json_has(x->body, "metadata"));
-    char *meta = xstrdup(json_dump(merged));
-    json_object_put(stored);
-    json_object_put(merged);
     /* under the row lock and after the stored time: commit order = time order */
-    st = store_txn_update(c, t.id, json_get_text(x->body, "description"), meta,
-                          write_time_now_after(t.updated_us));
-    free(meta);
-    return st;
+    return store_txn_update(c, t.id, json_get_text(x->body, "description"),
+                            txn_patch_metadata(x->a, t.metadata, x->body), write_time_now_after(t.updated_us));
 }
 
 void transaction_patch(http_request *r)
@@ -316,7 +303,7 @@ void transaction_patch(http_request *r)
     json_object *body = NULL;
     txn_row t;
 
-    if (http_body_json_or_reply(r, &patch_schema, JSON_MODE_PATCH, &body) < 0)
+    if (http_body_json_or_reply(r, &txn_patch_schema, JSON_MODE_PATCH, &body) < 0)
         return;
     service_path_id(r, "organization_id", org);
     service_path_id(r, "ledger_id", ledger);
